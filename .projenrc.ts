@@ -1,0 +1,60 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-private-registry',
+  description:
+    'cdk8s constructs that make private container registries just work: registry secrets byte-identical to kubectl, project-scoped registries, and imagePullSecrets wired by the kubelet\'s own matching rules.',
+  author: 'cdk8s-private-registry maintainers',
+  authorAddress: 'maintainers@users.noreply.example',
+  repositoryUrl: 'https://example.invalid/cdk8s-private-registry.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk8s', 'kubernetes', 'registry', 'imagePullSecrets', 'rancher'],
+
+  // cdk8s 2.x + constructs 10.x; cdk8s-plus-28 is added as a peer below.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  // The newest TypeScript major has no JS compiler API; jsii 6.0 and ts-jest 29 both work with 6.0.
+
+  // `cdk8s synth` wipes dist/ (the example manifests), so jsii-pacmak writes elsewhere.
+  artifactsDirectory: 'artifacts',
+
+  // Snapshots must fail on change, never rewrite themselves.
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  devDeps: [
+    'typescript@~6.0.3',
+    '@types/node@^20',
+    'ts-jest@^29',
+    'jest@^29',
+    '@types/jest@^29',
+    'cdk8s-cli@^2.200.0',
+    'cdk8s-plus-28@^2.5.6',
+  ],
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  bundledDeps: ['yaml@^2.5.0'],
+});
+
+project.gitignore.exclude('/artifacts/');
+// dist/ holds the example app's manifests and is committed: CI re-synthesizes and diffs it.
+project.gitignore.include('/dist/');
+project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml');
+
+project.addTask('synth', {
+  description: 'Synthesize the example app (cdk8s.yaml) into dist/',
+  exec: 'cdk8s synth',
+});
+
+project.synth();

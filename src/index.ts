@@ -1,0 +1,2 @@
+// Public API: re-exports added per concept.
+export {};
