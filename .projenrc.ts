@@ -29,6 +29,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'example', 'bench'],
+  },
+
   github: false,
   release: false,
   depsUpgrade: false,
@@ -51,6 +56,16 @@ project.gitignore.exclude('/artifacts/');
 // dist/ holds the example app's manifests and is committed: CI re-synthesizes and diffs it.
 project.gitignore.include('/dist/');
 project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml');
+
+// The example app and the benchmark are type-checked and linted like tests.
+for (const dir of ['example', 'bench']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    compilerOptions: { rootDir: '..', noEmit: true },
+    include: ['**/*.ts'],
+  });
+}
 
 project.addTask('synth', {
   description: 'Synthesize the example app (cdk8s.yaml) into dist/',

@@ -1,2 +1,3 @@
-// Public API: re-exports added per concept.
-export {};
+export * from './credentials';
+export * from './registry-server';
+export * from './registry-secret';
