@@ -3,14 +3,18 @@
  * them to dist/. Demo credentials are placeholders unless QUAY_USERNAME and
  * QUAY_PASSWORD are exported, in which case those are used.
  */
-import { App, Chart, ChartProps } from 'cdk8s';
+import { App, Chart, ChartProps, Cron } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RegistryCredentials, RegistrySecret, RegistryServer } from '../src';
+import { PrivateImageWorkload, RegistryCredentials, RegistrySecret, RegistryServer, WorkloadKind } from '../src';
 
-/** Placeholders, obviously not real, so the example synthesizes with no environment. */
-function quayCredentials(): RegistryCredentials {
-  if (process.env.QUAY_USERNAME || process.env.QUAY_PASSWORD) {
-    return RegistryCredentials.fromEnv('QUAY_USERNAME', 'QUAY_PASSWORD');
+/**
+ * Credentials from PREFIX_USERNAME / PREFIX_PASSWORD when either is exported;
+ * otherwise placeholders, obviously not real, so the example synthesizes
+ * with no environment.
+ */
+function demoCredentials(prefix: string): RegistryCredentials {
+  if (process.env[`${prefix}_USERNAME`] || process.env[`${prefix}_PASSWORD`]) {
+    return RegistryCredentials.fromEnv(`${prefix}_USERNAME`, `${prefix}_PASSWORD`);
   }
   return RegistryCredentials.fromUsernamePassword('<username>', '<password>');
 }
@@ -22,11 +26,52 @@ export class NamespaceRegistryChart extends Chart {
     new RegistrySecret(this, 'testquay', {
       name: 'testquay',
       server: RegistryServer.QUAY,
-      credentials: quayCredentials(),
+      credentials: demoCredentials('QUAY'),
+    });
+
+    // The seed's pod.yml: imagePullSecrets [testquay] because quay.io matches.
+    new PrivateImageWorkload(this, 'private-reg', {
+      kind: WorkloadKind.POD,
+      name: 'private-reg',
+      containerName: 'private-reg-container',
+      image: 'quay.io/example/private-app:1.0',
     });
   }
 }
 
-const app = new App();
-new NamespaceRegistryChart(app, 'namespace-registry');
-app.synth();
+/** Workloads pulling from two registries in one namespace; each gets exactly the secrets it needs. */
+export class WorkloadsChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'shop', ...props });
+    new RegistrySecret(this, 'quay', { name: 'quay-pull', server: RegistryServer.QUAY, credentials: demoCredentials('QUAY') });
+    new RegistrySecret(this, 'ghcr', { name: 'ghcr-pull', server: RegistryServer.GHCR, credentials: demoCredentials('GHCR') });
+
+    // A Deployment with a sidecar from a second registry: both secrets.
+    const web = new PrivateImageWorkload(this, 'web', {
+      name: 'web',
+      image: 'quay.io/example/shop-web:2.3.1',
+      ports: [{ number: 8080 }],
+      replicas: 2,
+    });
+    web.workload.addContainer({ name: 'log-shipper', image: 'ghcr.io/example/log-shipper:0.9', portNumber: 2020 });
+
+    // A CronJob from the second registry only: just its secret.
+    new PrivateImageWorkload(this, 'report', {
+      kind: WorkloadKind.CRON_JOB,
+      name: 'nightly-report',
+      image: 'ghcr.io/example/report:1.4',
+      schedule: Cron.daily(),
+    });
+  }
+}
+
+/** Adds every example chart to `app`. */
+export function buildExample(app: App): App {
+  new NamespaceRegistryChart(app, 'namespace-registry');
+  new WorkloadsChart(app, 'workloads');
+  return app;
+}
+
+if (require.main === module) {
+  buildExample(new App()).synth();
+}

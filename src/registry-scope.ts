@@ -1,7 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { problemWithFix } from './errors';
+import { namespaceOf, PodBearer, PullSecretPatch } from './pod-bearer';
 import type { IRegistrySecret } from './registry-secret';
+import { CredentialIndex, namespaceKey } from './scope-index';
+import { ExplicitPullSecret, planPullSecrets, ScopedSecret } from './wiring';
 
 /** How a registry secret entered the app. */
 export interface RegisteredSecretOptions {
@@ -12,6 +16,20 @@ export interface RegisteredSecretOptions {
 interface RegisteredSecret {
   readonly secret: IRegistrySecret;
   readonly imported: boolean;
+}
+
+/** How one pod-bearing object is wired. */
+export interface WireOptions {
+  /** Pull secrets named by hand besides those the object already has. */
+  readonly extraPullSecrets?: kplus.ISecret[];
+  /** Allow images that no credential in scope matches. */
+  readonly allowUnmatchedImages?: boolean;
+}
+
+/** The index of one synth: secrets by namespace and host, and by namespace and name. */
+interface ScopeSnapshot {
+  readonly index: CredentialIndex<ScopedSecret>;
+  readonly byName: Map<string, ScopedSecret>;
 }
 
 const SCOPE_ID = 'cdk8s-private-registry.RegistryScope';
@@ -30,6 +48,9 @@ export class RegistryScope extends Construct {
   }
 
   private readonly secrets: RegisteredSecret[] = [];
+  private readonly patches = new Map<ApiObject, PullSecretPatch>();
+  private readonly wiredObjects = new Set<ApiObject>();
+  private snapshot?: ScopeSnapshot;
 
   private constructor(root: Construct, id: string) {
     super(root, id);
@@ -39,6 +60,61 @@ export class RegistryScope extends Construct {
   /** Registers a registry secret so workloads in its namespace can be wired to it. */
   public addSecret(secret: IRegistrySecret, options: RegisteredSecretOptions = {}): void {
     this.secrets.push({ secret, imported: options.imported ?? false });
+    this.snapshot = undefined;
+  }
+
+  /**
+   * Marks `apiObject` as wired by its own construct, so app-wide wiring
+   * ({@link PullSecretWiring}) leaves it alone.
+   */
+  public claim(apiObject: ApiObject): void {
+    this.wiredObjects.add(apiObject);
+  }
+
+  /** Whether a construct of this library already wires `apiObject`. */
+  public isClaimed(apiObject: ApiObject): boolean {
+    return this.wiredObjects.has(apiObject);
+  }
+
+  /**
+   * Sets the `imagePullSecrets` of `bearer` from the secrets in its scope
+   * and returns the problems found (for a validation to report).
+   */
+  public wire(bearer: PodBearer, options: WireOptions = {}): string[] {
+    const { index, byName } = this.currentSnapshot();
+    const scope = namespaceKey(bearer.namespace);
+    const explicit = [...bearer.explicitSecrets(), ...(options.extraPullSecrets ?? [])]
+      .map((secret) => (typeof secret === 'string' ? explicitByName(byName, scope, secret) : explicitOfSecret(secret)));
+    const plan = planPullSecrets({
+      namespace: bearer.namespace,
+      images: bearer.images(),
+      explicit,
+      allowUnmatchedImages: options.allowUnmatchedImages ?? false,
+    }, index);
+    if (plan.problems.length === 0) {
+      let patch = this.patches.get(bearer.apiObject);
+      if (!patch) {
+        patch = new PullSecretPatch(bearer.apiObject);
+        this.patches.set(bearer.apiObject, patch);
+      }
+      patch.set(plan.secretNames);
+    }
+    return plan.problems;
+  }
+
+  /** Built once per synth; any registration since the last build invalidates it. */
+  private currentSnapshot(): ScopeSnapshot {
+    if (!this.snapshot) {
+      const index = new CredentialIndex<ScopedSecret>();
+      const byName = new Map<string, ScopedSecret>();
+      for (const { secret } of this.secrets) {
+        const scoped: ScopedSecret = { name: secret.name, namespace: secret.namespace, servers: secret.servers };
+        index.add(namespaceKey(secret.namespace), secret.servers, scoped);
+        byName.set(`${namespaceKey(secret.namespace)}/${secret.name}`, scoped);
+      }
+      this.snapshot = { index, byName };
+    }
+    return this.snapshot;
   }
 
   /**
@@ -77,6 +153,27 @@ export class RegistryScope extends Construct {
     }
     return errors;
   }
+}
+
+/** A secret of ours is known completely; a cdk8s-plus one by namespace; an imported one not at all. */
+function explicitOfSecret(secret: kplus.ISecret): ExplicitPullSecret {
+  const registry = secret as Partial<IRegistrySecret>;
+  if (Array.isArray(registry.servers)) {
+    return { name: secret.name, namespace: registry.namespace, namespaceKnown: true, servers: registry.servers };
+  }
+  const child = secret.node.defaultChild;
+  if (child instanceof ApiObject) {
+    return { name: secret.name, namespace: namespaceOf(child), namespaceKnown: true };
+  }
+  return { name: secret.name, namespaceKnown: false };
+}
+
+/** A name written by hand in a raw manifest: known if it names a registry secret of this app. */
+function explicitByName(byName: Map<string, ScopedSecret>, scope: string, name: string): ExplicitPullSecret {
+  const known = byName.get(`${scope}/${name}`);
+  return known
+    ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
+    : { name, namespaceKnown: false };
 }
 
 function splitKey(key: string): [string, string] {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
 import { constructError } from './errors';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { withoutUndefined } from './objects';
 import { RegistryScope } from './registry-scope';
 import { registryServerProblem } from './registry-server';
 import { secretHashSuffix } from './secret-hash';
@@ -175,9 +176,6 @@ function secretName(scope: Construct, props: RegistrySecretProps, data: Record<s
   return hashed;
 }
 
-function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
-}
 
 class ImportedRegistrySecret extends Construct implements IRegistrySecret {
   public readonly resourceType = 'secrets';

@@ -1,0 +1,101 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+
+/** Where the pod spec sits in each pod-bearing kind (REFERENCE.md §5). */
+export const POD_SPEC_PATHS: Readonly<Record<string, string>> = {
+  Pod: '/spec',
+  Deployment: '/spec/template/spec',
+  StatefulSet: '/spec/template/spec',
+  DaemonSet: '/spec/template/spec',
+  ReplicaSet: '/spec/template/spec',
+  Job: '/spec/template/spec',
+  CronJob: '/spec/jobTemplate/spec/template/spec',
+};
+
+/** A container image, with the container it comes from (for messages). */
+export interface ContainerImage {
+  readonly container: string;
+  readonly image: string;
+}
+
+/**
+ * Anything that runs pods — a cdk8s-plus workload or a raw `Kube*` object —
+ * seen the way the wiring needs it.
+ */
+export interface PodBearer {
+  /** The construct users recognise, named in messages. */
+  readonly construct: IConstruct;
+  /** The API object the `imagePullSecrets` patch goes on. */
+  readonly apiObject: ApiObject;
+  /** Its namespace; undefined when none is set (deploy-time default). */
+  readonly namespace: string | undefined;
+  /** Init containers first, then containers, as read at synth time. */
+  images(): ContainerImage[];
+  /** Pull secrets the user set by hand, in their order. */
+  explicitSecrets(): Array<kplus.ISecret | string>;
+}
+
+/** The namespace an API object ends up in: its own, else its chart's. */
+export function namespaceOf(apiObject: ApiObject): string | undefined {
+  return apiObject.metadata.namespace ?? Chart.of(apiObject).namespace;
+}
+
+/** A cdk8s-plus Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob. */
+export function podBearerOfPlus(pod: kplus.AbstractPod): PodBearer {
+  const apiObject = ApiObject.of(pod);
+  return {
+    construct: pod,
+    apiObject,
+    namespace: namespaceOf(apiObject),
+    images: () => [...pod.initContainers, ...pod.containers].map((c) => ({ container: c.name, image: c.image })),
+    explicitSecrets: () => (pod.dockerRegistryAuth ? [pod.dockerRegistryAuth] : []),
+  };
+}
+
+/**
+ * A raw pod-bearing API object (e.g. `KubeDeployment`), or undefined when
+ * `apiObject` runs no pods. Its spec is read once, before any patch of ours.
+ */
+export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefined {
+  const path = POD_SPEC_PATHS[apiObject.kind];
+  if (path === undefined) return undefined;
+  let spec: any;
+  const podSpec = () => {
+    spec ??= readPath(apiObject.toJson(), path) ?? {};
+    return spec;
+  };
+  return {
+    construct: apiObject,
+    apiObject,
+    namespace: namespaceOf(apiObject),
+    images: () => [...(podSpec().initContainers ?? []), ...(podSpec().containers ?? [])]
+      .map((c: any) => ({ container: String(c?.name), image: String(c?.image ?? '') })),
+    explicitSecrets: () => (podSpec().imagePullSecrets ?? []).map((ref: any) => String(ref?.name)),
+  };
+}
+
+function readPath(document: any, path: string): any {
+  return path.split('/').slice(1).reduce((node, key) => (node == null ? undefined : node[key]), document);
+}
+
+/**
+ * Sets `imagePullSecrets` on the pod spec through one JSON patch per object.
+ * The patch holds a list owned here and refreshed on every synth: cdk8s
+ * copies patch values only when it serializes the object.
+ */
+export class PullSecretPatch {
+  private readonly live: Array<{ name: string }> = [];
+  private added = false;
+
+  constructor(private readonly apiObject: ApiObject) {}
+
+  /** Makes the emitted `imagePullSecrets` exactly `names` (no field when empty and never patched). */
+  public set(names: readonly string[]): void {
+    this.live.splice(0, this.live.length, ...names.map((name) => ({ name })));
+    if (!this.added && names.length > 0) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${POD_SPEC_PATHS[this.apiObject.kind]}/imagePullSecrets`, this.live));
+      this.added = true;
+    }
+  }
+}

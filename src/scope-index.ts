@@ -1,0 +1,114 @@
+import { matchingRegistryKeys, parseRegistryKey } from './credential-matching';
+import { ImageReference } from './image-reference';
+
+/** A namespace as the index keys it: '' stands for "no namespace set" (the deploy-time default). */
+export type NamespaceKey = string;
+
+/** Normalises an optional namespace into its index key. */
+export function namespaceKey(namespace: string | undefined): NamespaceKey {
+  return namespace ?? '';
+}
+
+interface NamespaceBucket<T> {
+  /** `auths` key as written → the items holding it, in insertion order. */
+  readonly itemsByKey: Map<string, T[]>;
+  /** lowercased host (no port, no brackets) → keys with that literal host. */
+  readonly keysByHost: Map<string, string[]>;
+  /** Keys whose host has glob characters: they can match many hosts. */
+  readonly patternKeys: string[];
+  readonly items: T[];
+}
+
+const GLOB_CHARS = /[*?[\]]/;
+const DOCKER_HUB_HOST = 'index.docker.io';
+
+/**
+ * Registry credentials indexed by namespace and host, built once per synth,
+ * so matching one image costs a few map lookups plus the kubelet's rules on
+ * the handful of keys for that host — never a scan of every secret.
+ */
+export class CredentialIndex<T> {
+  private readonly buckets = new Map<NamespaceKey, NamespaceBucket<T>>();
+
+  /** Adds `item`, which holds credentials for `servers`, to `namespace`. */
+  public add(namespace: NamespaceKey, servers: readonly string[], item: T): void {
+    const bucket = this.bucket(namespace);
+    bucket.items.push(item);
+    for (const server of new Set(servers)) {
+      const existing = bucket.itemsByKey.get(server);
+      if (existing) {
+        existing.push(item);
+        continue;
+      }
+      bucket.itemsByKey.set(server, [item]);
+      const host = hostOfKey(server);
+      if (host === undefined) continue; // the kubelet ignores keys Go cannot parse
+      if (GLOB_CHARS.test(host)) {
+        bucket.patternKeys.push(server);
+      } else {
+        const keys = bucket.keysByHost.get(host);
+        if (keys) keys.push(server); else bucket.keysByHost.set(host, [server]);
+      }
+    }
+  }
+
+  /** Every item in `namespace`, in insertion order. */
+  public itemsIn(namespace: NamespaceKey): readonly T[] {
+    return this.buckets.get(namespace)?.items ?? [];
+  }
+
+  /**
+   * Items in `namespace` with a key that applies to `image` by the kubelet's
+   * rules, including its Docker Hub fallback; each item once, in the order
+   * the kubelet visits the keys.
+   */
+  public match(namespace: NamespaceKey, image: ImageReference): T[] {
+    const bucket = this.buckets.get(namespace);
+    if (!bucket) return [];
+    const candidates = [...(bucket.keysByHost.get(bareHost(hostOf(image.domain))) ?? []), ...bucket.patternKeys];
+    if (image.domain === 'docker.io') {
+      candidates.push(...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []));
+    }
+    if (candidates.length === 0) return [];
+    const matched: T[] = [];
+    const seen = new Set<T>();
+    for (const key of matchingRegistryKeys([...new Set(candidates)], image)) {
+      for (const item of bucket.itemsByKey.get(key) ?? []) {
+        if (!seen.has(item)) {
+          seen.add(item);
+          matched.push(item);
+        }
+      }
+    }
+    return matched;
+  }
+
+  private bucket(namespace: NamespaceKey): NamespaceBucket<T> {
+    let bucket = this.buckets.get(namespace);
+    if (!bucket) {
+      bucket = { itemsByKey: new Map(), keysByHost: new Map(), patternKeys: [], items: [] };
+      this.buckets.set(namespace, bucket);
+    }
+    return bucket;
+  }
+}
+
+function hostOfKey(server: string): string | undefined {
+  try {
+    return bareHost(parseRegistryKey(server).host);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host of a `host[:port]` domain. */
+function hostOf(domain: string): string {
+  if (domain.startsWith('[')) return domain.slice(0, domain.indexOf(']') + 1);
+  const colon = domain.indexOf(':');
+  return colon < 0 ? domain : domain.slice(0, colon);
+}
+
+/** Lowercased, IPv6 brackets removed: only used to bucket, the kubelet rules decide. */
+function bareHost(host: string): string {
+  return host.toLowerCase().replace(/^\[|\]$/g, '');
+}

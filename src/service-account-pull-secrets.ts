@@ -1,0 +1,59 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { constructError } from './errors';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { withoutUndefined } from './objects';
+import { IRegistrySecret } from './registry-secret';
+
+/** Props for {@link ServiceAccountPullSecrets}. */
+export interface ServiceAccountPullSecretsProps {
+  /** Registry secrets to attach; each must live in the service account's namespace. */
+  readonly secrets: IRegistrySecret[];
+  /**
+   * Name of the service account.
+   * @default 'default'
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Namespace of the service account.
+   * @default - the chart's namespace; none when the chart has none
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * A ServiceAccount (the namespace's `default` one unless named) whose
+ * `imagePullSecrets` list registry secrets: Kubernetes copies them into every
+ * new pod that runs as it — the documented way to give credentials to pods
+ * that are not defined in this app (`kubectl run`, Helm charts, operators).
+ * Applying it replaces the account's `imagePullSecrets`.
+ */
+export class ServiceAccountPullSecrets extends Construct {
+  /** The emitted ServiceAccount. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ServiceAccountPullSecretsProps) {
+    super(scope, id);
+    const name = props.serviceAccountName ?? 'default';
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    const nameProblem = dns1123SubdomainProblem(name);
+    if (nameProblem) throw constructError(this, `service account name "${name}" ${nameProblem}`, 'use a name such as "default" or "builder"');
+    const namespaceProblem = namespace === undefined ? undefined : dns1123LabelProblem(namespace);
+    if (namespaceProblem) throw constructError(this, `namespace "${namespace}" ${namespaceProblem}`, 'choose a namespace such as "team-a"');
+    if (props.secrets.length === 0) {
+      throw constructError(this, 'no secrets to attach', 'pass at least one registry secret in `secrets`');
+    }
+    for (const secret of props.secrets) {
+      if (secret.namespace !== undefined && namespace !== undefined && secret.namespace !== namespace) {
+        throw constructError(this, `secret "${secret.name}" is in namespace "${secret.namespace}", the service account in "${namespace}"; Kubernetes ignores pull secrets from other namespaces`,
+          `attach a secret of namespace "${namespace}"`);
+      }
+    }
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: withoutUndefined({ name, namespace: props.namespace }),
+      imagePullSecrets: [...new Set(props.secrets.map((secret) => secret.name))].map((secretName) => ({ name: secretName })),
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { matchingRegistryKeys } from './credential-matching';
+import { problemWithFix } from './errors';
+import { ImageReference, InvalidImageReferenceError, parseImageReference } from './image-reference';
+import { ContainerImage } from './pod-bearer';
+import { CredentialIndex, namespaceKey } from './scope-index';
+
+/** A registry secret in scope: what the index holds. */
+export interface ScopedSecret {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly servers: readonly string[];
+}
+
+/** A pull secret the user named by hand (dockerRegistryAuth, extraPullSecrets, raw imagePullSecrets). */
+export interface ExplicitPullSecret {
+  readonly name: string;
+  /** Known namespace of the secret; undefined when not known (e.g. an imported cdk8s-plus secret). */
+  readonly namespace?: string;
+  /** Whether `namespace` is known (a secret of this app, or a registry import). */
+  readonly namespaceKnown: boolean;
+  /** Its `auths` keys, when known. */
+  readonly servers?: readonly string[];
+}
+
+/** What the wiring needs to know about one pod-bearing object. */
+export interface WiringRequest {
+  readonly namespace: string | undefined;
+  readonly images: readonly ContainerImage[];
+  readonly explicit: readonly ExplicitPullSecret[];
+  /** Allow images no credential in scope matches (public images). */
+  readonly allowUnmatchedImages: boolean;
+}
+
+/** The `imagePullSecrets` to emit, or the problems that stop the synth. */
+export interface WiringPlan {
+  readonly secretNames: string[];
+  readonly problems: string[];
+}
+
+/**
+ * Decides a pod's `imagePullSecrets`: the explicit ones first, in the user's
+ * order, then every secret in scope that matches one of its images by the
+ * kubelet's rules, sorted by name; each name once.
+ */
+export function planPullSecrets(request: WiringRequest, index: CredentialIndex<ScopedSecret>): WiringPlan {
+  const problems: string[] = [];
+  const scope = namespaceKey(request.namespace);
+  for (const secret of request.explicit) {
+    if (secret.namespaceKnown && request.namespace !== undefined && secret.namespace !== undefined && secret.namespace !== request.namespace) {
+      problems.push(problemWithFix(
+        `pull secret "${secret.name}" is in namespace "${secret.namespace}" but the pod runs in "${request.namespace}"; Kubernetes silently ignores pull secrets from other namespaces`,
+        `create the secret in namespace "${request.namespace}" (e.g. a RegistrySecret there, or a ProjectRegistry covering both namespaces)`));
+    }
+  }
+
+  const automatic = new Set<ScopedSecret>();
+  for (const { container, image } of request.images) {
+    let reference: ImageReference;
+    try {
+      reference = parseImageReference(image);
+    } catch (e) {
+      if (!(e instanceof InvalidImageReferenceError)) throw e;
+      problems.push(problemWithFix(`container "${container}": ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
+      continue;
+    }
+    const matches = index.match(scope, reference);
+    matches.forEach((secret) => automatic.add(secret));
+    if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
+      problems.push(unmatchedImageProblem(container, image, request.namespace, index.itemsIn(scope)));
+    }
+  }
+
+  const names = [
+    ...request.explicit.map((s) => s.name),
+    ...[...automatic].map((s) => s.name).sort(),
+  ];
+  return { secretNames: [...new Set(names)], problems };
+}
+
+/** An explicit secret covers an image when it matches it, or when its content is unknown to us. */
+function coveredByExplicit(image: ImageReference, explicit: readonly ExplicitPullSecret[]): boolean {
+  return explicit.some((secret) => secret.servers === undefined || matchingRegistryKeys([...secret.servers], image).length > 0);
+}
+
+function unmatchedImageProblem(container: string, image: string, namespace: string | undefined, inScope: readonly ScopedSecret[]): string {
+  const where = namespace === undefined ? 'the default namespace (none set)' : `namespace "${namespace}"`;
+  const listing = inScope.length === 0
+    ? 'there are no registry secrets in scope'
+    : `registry secrets in scope: ${inScope.map((s) => `${s.name} (${s.servers.join(', ')})`).join('; ')}`;
+  return problemWithFix(
+    `image "${image}" of container "${container}" matches no registry credential in ${where}; ${listing}`,
+    `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or set allowUnmatchedImages: true if the image is public`);
+}

@@ -1,0 +1,55 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { buildExample } from '../example/main';
+
+/** Synthesizes the example app (placeholders: no credential variables set) into a temporary folder. */
+function synthExample(): { dir: string; files: string[] } {
+  const saved = { ...process.env };
+  for (const name of Object.keys(process.env)) if (/^(QUAY|GHCR)_/.test(name)) delete process.env[name];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+  try {
+    buildExample(new App({ outdir: dir })).synth();
+  } finally {
+    process.env = saved;
+  }
+  return { dir, files: fs.readdirSync(dir).sort() };
+}
+
+describe('the example app', () => {
+  let out: { dir: string; files: string[] };
+  beforeAll(() => {
+    out = synthExample();
+  });
+  afterAll(() => fs.rmSync(out.dir, { recursive: true, force: true }));
+
+  test('the committed dist/ is exactly what the example synthesizes', () => {
+    const committed = path.join(__dirname, '..', 'dist');
+    expect(fs.readdirSync(committed).filter((f) => f.endsWith('.k8s.yaml')).sort()).toEqual(out.files);
+    for (const file of out.files) {
+      expect(fs.readFileSync(path.join(committed, file), 'utf8')).toEqual(fs.readFileSync(path.join(out.dir, file), 'utf8'));
+    }
+  });
+
+  test('reproduces the seed pod.yml: Pod private-reg, container private-reg-container, image on quay.io, imagePullSecrets testquay', () => {
+    const docs = Yaml.load(path.join(out.dir, 'namespace-registry.k8s.yaml'));
+    const pod = docs.find((d: any) => d.kind === 'Pod');
+    expect(pod).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'private-reg' },
+      spec: { containers: [{ name: 'private-reg-container', image: expect.stringMatching(/^quay\.io\//) }], imagePullSecrets: [{ name: 'testquay' }] },
+    });
+    const secret = docs.find((d: any) => d.kind === 'Secret');
+    expect(secret).toMatchObject({ metadata: { name: 'testquay', namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson' });
+  });
+
+  test('the sidecar Deployment gets both registries, the CronJob only its own', () => {
+    const docs = Yaml.load(path.join(out.dir, 'workloads.k8s.yaml'));
+    const web = docs.find((d: any) => d.kind === 'Deployment');
+    const report = docs.find((d: any) => d.kind === 'CronJob');
+    expect(web.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ghcr-pull' }, { name: 'quay-pull' }]);
+    expect(report.spec.jobTemplate.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ghcr-pull' }]);
+  });
+});
