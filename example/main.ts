@@ -5,7 +5,9 @@
  */
 import { App, Chart, ChartProps, Cron } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrivateImageWorkload, RegistryCredentials, RegistrySecret, RegistryServer, WorkloadKind } from '../src';
+import {
+  PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret, RegistryServer, WorkloadKind,
+} from '../src';
 
 /**
  * Credentials from PREFIX_USERNAME / PREFIX_PASSWORD when either is exported;
@@ -65,10 +67,38 @@ export class WorkloadsChart extends Chart {
   }
 }
 
+/**
+ * "Creating a Registry in Projects": a project of three namespaces, one
+ * registry shared by all of them, workloads in two. `mode` picks how the
+ * registry reaches the namespaces.
+ */
+export class ProjectRegistryChart extends Chart {
+  constructor(scope: Construct, id: string, mode: ProjectRegistryMode, props: ChartProps = {}) {
+    super(scope, id, props);
+    const suffix = mode === ProjectRegistryMode.COPY_PER_NAMESPACE ? 'copy' : 'rancher';
+    const project = new Project(this, 'team', {
+      namespaces: [`team-a-${suffix}`, `team-b-${suffix}`, `team-c-${suffix}`],
+      // Rancher ids bind the namespaces to a Rancher project; copies work on any cluster without them.
+      ...(mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED ? { clusterId: 'c-abc12', projectId: 'p-xyz34' } : {}),
+    });
+    new ProjectRegistry(this, 'ghcr', {
+      project,
+      name: 'ghcr-pull',
+      server: RegistryServer.GHCR,
+      credentials: demoCredentials('GHCR'),
+      mode,
+    });
+    new PrivateImageWorkload(this, 'api', { namespace: `team-a-${suffix}`, name: 'api', image: 'ghcr.io/example/api:3.0', ports: [{ number: 8080 }] });
+    new PrivateImageWorkload(this, 'worker', { namespace: `team-b-${suffix}`, name: 'worker', kind: WorkloadKind.JOB, image: 'ghcr.io/example/worker:3.0' });
+  }
+}
+
 /** Adds every example chart to `app`. */
 export function buildExample(app: App): App {
   new NamespaceRegistryChart(app, 'namespace-registry');
   new WorkloadsChart(app, 'workloads');
+  new ProjectRegistryChart(app, 'project-copy', ProjectRegistryMode.COPY_PER_NAMESPACE);
+  new ProjectRegistryChart(app, 'project-rancher', ProjectRegistryMode.RANCHER_PROJECT_SCOPED);
   return app;
 }
 

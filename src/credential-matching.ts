@@ -22,8 +22,8 @@ export interface ParsedRegistryKey {
   readonly normalized: string;
   /**
    * Host as net.SplitHostPort returns it: without port, case kept as written.
-   * When there is no port this is the whole authority (so `[::1]` keeps its
-   * brackets, as upstream).
+   * Where SplitHostPort fails (no port) the kubelet keeps the whole host, so
+   * `[::1]` keeps its brackets (and, as upstream, never matches).
    */
   readonly host: string;
   /** Port, `''` when none. */
@@ -58,9 +58,11 @@ export function parseRegistryKey(key: string): ParsedRegistryKey {
 
 /**
  * Whether one `auths` key applies to an image by the kubelet's URLsMatch:
- * equal ports, equal number of host labels, each label glob-matched
- * (`*`, `?`, `[...]`), and the key path a raw string prefix of the image
- * path. The Docker Hub fallback is a keyring rule: see {@link matchingRegistryKeys}.
+ * equal ports, equal number of host labels, each label glob-matched as by
+ * Go's path.Match, and the key path a raw string prefix of the image path.
+ * (A key string cannot carry `?`, which starts a URL query, nor `^`, which
+ * is no host character; pre-parsed keys can.) The Docker Hub fallback is a
+ * keyring rule: see {@link matchingRegistryKeys}.
  * Throws for an unparseable key or an invalid image reference.
  */
 export function registryKeyMatchesImage(key: ParsedRegistryKey | string, image: ImageReference | string): boolean {

@@ -4,3 +4,5 @@ export * from './registry-secret';
 export * from './private-image-workload';
 export * from './pull-secret-wiring';
 export * from './service-account-pull-secrets';
+export * from './project';
+export * from './project-registry';

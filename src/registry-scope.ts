@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { problemWithFix } from './errors';
 import { namespaceOf, PodBearer, PullSecretPatch } from './pod-bearer';
+import type { Project } from './project';
+import type { ProjectRegistry } from './project-registry';
 import type { IRegistrySecret } from './registry-secret';
 import { CredentialIndex, namespaceKey } from './scope-index';
 import { ExplicitPullSecret, planPullSecrets, ScopedSecret } from './wiring';
@@ -50,16 +52,38 @@ export class RegistryScope extends Construct {
   private readonly secrets: RegisteredSecret[] = [];
   private readonly patches = new Map<ApiObject, PullSecretPatch>();
   private readonly wiredObjects = new Set<ApiObject>();
+  private readonly projects: Project[] = [];
+  private readonly projectScopedSecrets: ProjectRegistry[] = [];
   private snapshot?: ScopeSnapshot;
 
   private constructor(root: Construct, id: string) {
     super(root, id);
-    this.node.addValidation({ validate: () => this.validateSecretNames() });
+    this.node.addValidation({ validate: () => [...this.validateSecretNames(), ...this.validateProjects()] });
   }
 
   /** Registers a registry secret so workloads in its namespace can be wired to it. */
   public addSecret(secret: IRegistrySecret, options: RegisteredSecretOptions = {}): void {
     this.secrets.push({ secret, imported: options.imported ?? false });
+    this.snapshot = undefined;
+  }
+
+  /** Registers a project, so a namespace in two projects is caught. */
+  public addProject(project: Project): void {
+    this.projects.push(project);
+    this.snapshot = undefined;
+  }
+
+  /** A project gained a namespace: scopes change. */
+  public projectsChanged(): void {
+    this.snapshot = undefined;
+  }
+
+  /**
+   * Registers a Rancher project-scoped registry: Rancher, not this app,
+   * copies it into the project's namespaces, so it is in scope there.
+   */
+  public addProjectScopedSecret(registry: ProjectRegistry): void {
+    this.projectScopedSecrets.push(registry);
     this.snapshot = undefined;
   }
 
@@ -102,6 +126,28 @@ export class RegistryScope extends Construct {
     return plan.problems;
   }
 
+  private rancherCopies() {
+    return rancherCopiesOf(this.projectScopedSecrets);
+  }
+
+  /** A namespace belongs to one project at most, as in Rancher. */
+  private validateProjects(): string[] {
+    const owner = new Map<string, Project>();
+    const errors: string[] = [];
+    for (const project of this.projects) {
+      for (const namespace of project.namespaces) {
+        const first = owner.get(namespace);
+        if (first) {
+          errors.push(problemWithFix(`namespace "${namespace}" is in two projects: ${first.node.path} and ${project.node.path}`,
+            'keep each namespace in one project; a namespace belongs to one Rancher project at a time'));
+        } else {
+          owner.set(namespace, project);
+        }
+      }
+    }
+    return errors;
+  }
+
   /** Built once per synth; any registration since the last build invalidates it. */
   private currentSnapshot(): ScopeSnapshot {
     if (!this.snapshot) {
@@ -111,6 +157,11 @@ export class RegistryScope extends Construct {
         const scoped: ScopedSecret = { name: secret.name, namespace: secret.namespace, servers: secret.servers };
         index.add(namespaceKey(secret.namespace), secret.servers, scoped);
         byName.set(`${namespaceKey(secret.namespace)}/${secret.name}`, scoped);
+      }
+      for (const { registry, namespace } of this.rancherCopies()) {
+        const scoped: ScopedSecret = { name: registry.name, namespace, servers: registry.servers };
+        index.add(namespace, registry.servers, scoped);
+        byName.set(`${namespace}/${registry.name}`, scoped);
       }
       this.snapshot = { index, byName };
     }
@@ -141,6 +192,9 @@ export class RegistryScope extends Construct {
         importedKeys.add(key);
         note(secret.namespace, secret.name, `${secret.node.path} (existing secret, imported)`);
       }
+    }
+    for (const { registry, namespace } of this.rancherCopies()) {
+      note(namespace, registry.name, `${registry.node.path} (Rancher's copy of the project-scoped secret, which overwrites a same-named secret)`);
     }
     const errors: string[] = [];
     for (const [key, list] of holders) {
@@ -174,6 +228,15 @@ function explicitByName(byName: Map<string, ScopedSecret>, scope: string, name: 
   return known
     ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
     : { name, namespaceKnown: false };
+}
+
+/** The copies Rancher will make of each project-scoped secret: one per served namespace. */
+function* rancherCopiesOf(registries: readonly ProjectRegistry[]): Generator<{ registry: ProjectRegistry; namespace: string }> {
+  for (const registry of registries) {
+    for (const namespace of registry.project.namespaces) {
+      if (registry.servesNamespace(namespace)) yield { registry, namespace };
+    }
+  }
 }
 
 function splitKey(key: string): [string, string] {

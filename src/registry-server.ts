@@ -76,8 +76,9 @@ export function registryServerProblem(server: string): string | undefined {
   if (server.trim() === '') return 'is empty';
   if (/\s/.test(server)) return 'contains whitespace';
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(server);
-  if (schemeMatch && !/^https?$/i.test(schemeMatch[1])) {
-    return `has scheme "${schemeMatch[1]}"; only http:// and https:// (or none) are allowed`;
+  // Case matters: the kubelet only recognises lowercase schemes; `HTTPS://x` never matches.
+  if (schemeMatch && !/^https?$/.test(schemeMatch[1])) {
+    return `has scheme "${schemeMatch[1]}"; only lowercase http:// and https:// (or none) are allowed`;
   }
   const rest = schemeMatch ? server.slice(schemeMatch[0].length) : server;
   if (/[?#@]/.test(rest)) return 'must not contain a query, fragment or user name';

@@ -65,10 +65,13 @@ export class CredentialIndex<T> {
   public match(namespace: NamespaceKey, image: ImageReference): T[] {
     const bucket = this.buckets.get(namespace);
     if (!bucket) return [];
-    const candidates = [...(bucket.keysByHost.get(bareHost(hostOf(image.domain))) ?? []), ...bucket.patternKeys];
-    if (image.domain === 'docker.io') {
-      candidates.push(...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []));
-    }
+    // A superset of the keys that can apply: the image's host, the glob keys, and the
+    // Docker Hub fallback keys (the kubelet's fallback test is looser than "docker.io").
+    const candidates = [
+      ...(bucket.keysByHost.get(bareHost(hostOf(image.domain))) ?? []),
+      ...bucket.patternKeys,
+      ...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []),
+    ];
     if (candidates.length === 0) return [];
     const matched: T[] = [];
     const seen = new Set<T>();

@@ -45,6 +45,20 @@ describe('the example app', () => {
     expect(secret).toMatchObject({ metadata: { name: 'testquay', namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson' });
   });
 
+  test('a project registry reaches the workloads of two of its three namespaces, in both modes', () => {
+    for (const [file, secretNamespaces] of [
+      ['project-copy.k8s.yaml', ['team-a-copy', 'team-b-copy', 'team-c-copy']],
+      ['project-rancher.k8s.yaml', ['c-abc12-p-xyz34']],
+    ] as const) {
+      const docs = Yaml.load(path.join(out.dir, file));
+      expect(docs.filter((d: any) => d.kind === 'Secret').map((d: any) => d.metadata.namespace)).toEqual(secretNamespaces);
+      const api = docs.find((d: any) => d.kind === 'Deployment');
+      const worker = docs.find((d: any) => d.kind === 'Job');
+      expect(api.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ghcr-pull' }]);
+      expect(worker.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ghcr-pull' }]);
+    }
+  });
+
   test('the sidecar Deployment gets both registries, the CronJob only its own', () => {
     const docs = Yaml.load(path.join(out.dir, 'workloads.k8s.yaml'));
     const web = docs.find((d: any) => d.kind === 'Deployment');

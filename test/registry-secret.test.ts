@@ -138,7 +138,7 @@ describe('RegistrySecret.fromSecretName', () => {
 
   test.each([
     ['no servers', { servers: [] }, 'lists no servers'],
-    ['bad server', { servers: ['ftp://x'] }, 'only http:// and https://'],
+    ['bad server', { servers: ['ftp://x'] }, 'only lowercase http:// and https://'],
     ['bad namespace', { servers: ['quay.io'], namespace: 'Bad_NS' }, 'DNS-1123 label'],
   ])('%s is an error', (_t, options, message) => {
     expect(failureOf((chart) => RegistrySecret.fromSecretName(chart, 'x', 'ok', options))).toContain(message);

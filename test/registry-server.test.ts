@@ -42,6 +42,7 @@ describe('registryServerProblem', () => {
     ['   ', 'is empty'],
     ['a b', 'contains whitespace'],
     ['ssh://quay.io', 'scheme "ssh"'],
+    ['HTTPS://quay.io', 'only lowercase http://'],
     ['quay.io?x=1', 'query, fragment or user name'],
     ['quay.io#f', 'query, fragment or user name'],
     ['u:p@quay.io', 'query, fragment or user name'],

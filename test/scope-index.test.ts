@@ -11,7 +11,7 @@ const IMAGES = [
   'quay.io/org/app:1', 'quay.io/other/app', 'quay.io:443/org/app', 'ghcr.io/o/a', 'registry.example.com/team/x', 'a.example.com/x',
   'a.b.example.com/x', 'registry.example.com:5000/x', 'reg1.example.com/x', 'nginx', 'library/nginx', 'docker.io/user/app',
   'index.docker.io/user/app', 'localhost:5000/team/app', 'localhost:5000/teamfoo/app', '[::1]:5000/app', '10.0.0.1:5000/app',
-  'example.com/x', 'b.example.com/y', 'Quay.io/org/app',
+  'example.com/x', 'b.example.com/y', 'Quay.io/org/app', 'localhost/app', 'my_registry.io/app',
 ];
 
 /** A small seeded generator, so every run checks the same cases. */
