@@ -1,25 +1,16 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { RegistryCredentials, RegistrySecret } from '../src';
+import { describeWithTools } from './support/tools';
 
 /**
  * Byte parity with the real `kubectl create secret docker-registry` on this
  * machine. Skips locally when kubectl is missing; fails when CI=true.
  */
-const kubectlAvailable = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-if (!kubectlAvailable) {
-  if (process.env.CI === 'true') {
-    test('kubectl is installed (required when CI=true)', () => {
-      throw new Error('kubectl not found on PATH: .ci/run must install it');
-    });
-  } else {
-    console.warn('SKIPPED kubectl parity tests: kubectl not found on PATH');
-  }
-}
-const describeWithKubectl = kubectlAvailable ? describe : describe.skip;
+const describeWithKubectl = (title: string, fn: () => void) => describeWithTools(['kubectl'], title, fn);
 
 interface ParityCase {
   readonly title: string;

@@ -25,6 +25,7 @@ export const DEBIAN_PACKAGE_OF: Readonly<Record<string, string>> = {
   'skopeo': 'skopeo',
   'htpasswd': 'apache2-utils',
   'openssl': 'openssl',
+  'kubectl': 'kubernetes-client',
 };
 
 /** The programs {@link startRegistry} and the skopeo helpers need for every auth mode. */
