@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   PrivateImageWorkload, PullSecretWiring, RegistryCredentials, RegistrySecret, ServiceAccountPullSecrets, WorkloadKind,
 } from '../src';
+import { synthError } from './support/synth';
 
 const PASSWORD = 'W0rkload-S3cret';
 const creds = () => RegistryCredentials.fromUsernamePassword('robot', PASSWORD);
@@ -23,14 +24,6 @@ function pullSecretsOf(manifests: any[], kind: string, name?: string): string[] 
   return POD_SPEC[kind](object).imagePullSecrets?.map((ref: any) => ref.name);
 }
 
-function synthError(app: App): string {
-  try {
-    app.synthYaml();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the synth to fail');
-}
 
 function quayChart(namespace = 'default'): { app: App; chart: Chart } {
   const app = Testing.app();

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, PullSecretWiring, RegistryCredentials, RegistrySecret,
 } from '../src';
+import { synthError } from './support/synth';
 
 const PASSWORD = 'Pr0ject-S3cret';
 const creds = () => RegistryCredentials.fromUsernamePassword('robot', PASSWORD);
@@ -12,14 +13,6 @@ function setup(chartNamespace?: string): { app: App; chart: Chart } {
   return { app, chart: new Chart(app, 'chart', { namespace: chartNamespace }) };
 }
 
-function synthError(app: App): string {
-  try {
-    app.synthYaml();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the synth to fail');
-}
 
 const secretsIn = (manifests: any[]) => manifests.filter((o) => o.kind === 'Secret');
 const deploymentPullSecrets = (manifests: any[], namespace: string) =>
