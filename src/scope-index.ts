@@ -86,6 +86,11 @@ export class CredentialIndex<T> {
     return matched;
   }
 
+  /** Namespaces, other than `except`, holding an item that matches `image`: for error messages only. */
+  public namespacesMatching(image: ImageReference, except: NamespaceKey): NamespaceKey[] {
+    return [...this.buckets.keys()].filter((namespace) => namespace !== except && this.match(namespace, image).length > 0);
+  }
+
   private bucket(namespace: NamespaceKey): NamespaceBucket<T> {
     let bucket = this.buckets.get(namespace);
     if (!bucket) {

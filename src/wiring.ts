@@ -66,7 +66,7 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
-      problems.push(unmatchedImageProblem(container, image, request.namespace, index.itemsIn(scope)));
+      problems.push(unmatchedImageProblem(container, image, request.namespace, index.itemsIn(scope), index.namespacesMatching(reference, scope)));
     }
   }
 
@@ -82,12 +82,21 @@ function coveredByExplicit(image: ImageReference, explicit: readonly ExplicitPul
   return explicit.some((secret) => secret.servers === undefined || matchingRegistryKeys([...secret.servers], image).length > 0);
 }
 
-function unmatchedImageProblem(container: string, image: string, namespace: string | undefined, inScope: readonly ScopedSecret[]): string {
-  const where = namespace === undefined ? 'the default namespace (none set)' : `namespace "${namespace}"`;
+function unmatchedImageProblem(
+  container: string, image: string, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
+): string {
+  const where = describeNamespace(namespace);
   const listing = inScope.length === 0
     ? 'there are no registry secrets in scope'
     : `registry secrets in scope: ${inScope.map((s) => `${s.name} (${s.servers.join(', ')})`).join('; ')}`;
+  // The commonest slip: the right credential, declared in another namespace.
+  const hint = elsewhere.length === 0 ? '' :
+    `; a credential for it exists in ${elsewhere.map(describeNamespace).join(', ')}, but pull secrets must be in the pod's own namespace`;
   return problemWithFix(
-    `image "${image}" of container "${container}" matches no registry credential in ${where}; ${listing}`,
+    `image "${image}" of container "${container}" matches no registry credential in ${where}; ${listing}${hint}`,
     `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or set allowUnmatchedImages: true if the image is public`);
+}
+
+function describeNamespace(namespace: string | undefined): string {
+  return namespace === undefined || namespace === '' ? 'no namespace (the deploy-time default)' : `namespace "${namespace}"`;
 }

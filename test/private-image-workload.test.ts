@@ -157,7 +157,8 @@ describe('PrivateImageWorkload', () => {
     const { app, chart } = quayChart('team-a');
     new PrivateImageWorkload(chart, 'app', { namespace: 'team-b', image: 'quay.io/org/app:1.0' });
     const error = synthError(app);
-    expect(error).toContain('[chart/app] image "quay.io/org/app:1.0" of container "main" matches no registry credential in namespace "team-b"; there are no registry secrets in scope');
+    expect(error).toContain('[chart/app] image "quay.io/org/app:1.0" of container "main" matches no registry credential in namespace "team-b"; there are no registry secrets in scope; ' +
+      'a credential for it exists in namespace "team-a", but pull secrets must be in the pod\'s own namespace');
   });
 
   test('a later synth sees containers added in between', () => {
