@@ -6,3 +6,4 @@ export * from './pull-secret-wiring';
 export * from './service-account-pull-secrets';
 export * from './project';
 export * from './project-registry';
+export * from './rancher-keys';

@@ -1,17 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { POD_SPEC_PATHS } from './kube-kinds';
 
-/** Where the pod spec sits in each pod-bearing kind (REFERENCE.md §5). */
-export const POD_SPEC_PATHS: Readonly<Record<string, string>> = {
-  Pod: '/spec',
-  Deployment: '/spec/template/spec',
-  StatefulSet: '/spec/template/spec',
-  DaemonSet: '/spec/template/spec',
-  ReplicaSet: '/spec/template/spec',
-  Job: '/spec/template/spec',
-  CronJob: '/spec/jobTemplate/spec/template/spec',
-};
 
 /** A container image, with the container it comes from (for messages). */
 export interface ContainerImage {

@@ -4,6 +4,7 @@ import { DockerConfigPayload, RegistryCredentials } from './credentials';
 import { constructError, problemWithFix } from './errors';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
 import { IProjectNamespaceObserver, Project } from './project';
+import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rancher-keys';
 import { RegistryScope } from './registry-scope';
 import { RegistrySecret } from './registry-secret';
 
@@ -18,10 +19,6 @@ export enum ProjectRegistryMode {
   RANCHER_PROJECT_SCOPED = 'RANCHER_PROJECT_SCOPED',
 }
 
-/** Rancher's project-scoped secret keys (REFERENCE.md §4). */
-export const RANCHER_PROJECT_SCOPED_SECRET_LABEL = 'management.cattle.io/project-scoped-secret';
-/** Annotation listing the namespaces Rancher must not copy a project-scoped secret into. */
-export const RANCHER_IGNORE_NAMESPACES_ANNOTATION = 'management.cattle.io/project-scoped-secret-ignore-namespaces';
 
 /** Props for {@link ProjectRegistry}. */
 export interface ProjectRegistryProps {

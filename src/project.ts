@@ -2,10 +2,9 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { constructError } from './errors';
 import { dns1123LabelProblem } from './kube-names';
+import { RANCHER_PROJECT_ID_KEY } from './rancher-keys';
 import { RegistryScope } from './registry-scope';
 
-/** Rancher's namespace-to-project binding keys (REFERENCE.md §4). */
-export const RANCHER_PROJECT_ID_KEY = 'field.cattle.io/projectId';
 
 /** Props for {@link Project}. */
 export interface ProjectProps {

@@ -1,0 +1,133 @@
+/**
+ * What the preflight reports: one finding per container image (and per pull
+ * secret problem), each safe to print. A finding never carries a secret
+ * value: messages are built from names, keys and image references only.
+ */
+
+/** Every status a finding can have. */
+export const FINDING_STATUSES = [
+  // offline
+  'ok',
+  'no-credential',
+  'expected-in-cluster',
+  'no-matching-credential',
+  'invalid-image',
+  'secret-wrong-type',
+  'secret-invalid',
+  'secret-wrong-namespace',
+  'duplicate-secret',
+  // online
+  'pullable',
+  'unauthorized',
+  'not-found',
+  'unreachable',
+  'registry-error',
+] as const;
+
+/** What was found for one image or pull secret. */
+export type FindingStatus = typeof FINDING_STATUSES[number];
+
+/** How much a status matters: only `problem` fails the preflight. */
+export type Severity = 'ok' | 'info' | 'warning' | 'problem';
+
+/** The severity of each status. */
+export const SEVERITY: Readonly<Record<FindingStatus, Severity>> = {
+  'ok': 'ok',
+  'pullable': 'ok',
+  // Most likely a public image; only an online anonymous pull could tell.
+  'no-credential': 'info',
+  // The secret may well exist in the cluster; the manifests cannot tell.
+  'expected-in-cluster': 'warning',
+  // Applying both is order-dependent: the later one silently replaces the other.
+  'duplicate-secret': 'warning',
+  'no-matching-credential': 'problem',
+  'invalid-image': 'problem',
+  'secret-wrong-type': 'problem',
+  'secret-invalid': 'problem',
+  'secret-wrong-namespace': 'problem',
+  'unauthorized': 'problem',
+  'not-found': 'problem',
+  'unreachable': 'problem',
+  'registry-error': 'problem',
+};
+
+/** Where a finding points: a field of one object in one document of one file. */
+export interface FindingLocation {
+  /** The manifest file, as found from the paths given. */
+  readonly file: string;
+  /** 1-based index of the YAML document in the file. */
+  readonly document: number;
+  /** The object's `kind`. */
+  readonly kind: string;
+  /** The object's namespace (its own, else the default namespace in force). */
+  readonly namespace: string;
+  /** The object's `metadata.name`. */
+  readonly name: string;
+  /** JSON pointer of the field concerned within the document, e.g. `/spec/template/spec/containers/0/image`. */
+  readonly path: string;
+}
+
+/** One result of the preflight. */
+export interface Finding extends FindingLocation {
+  /** The container, for image findings. */
+  readonly container?: string;
+  /** The image as written, for image findings. */
+  readonly image?: string;
+  /** The pull secret concerned, for secret findings. */
+  readonly secret?: string;
+  /** What was found. */
+  readonly status: FindingStatus;
+  /** How much it matters (derived from `status`). */
+  readonly severity: Severity;
+  /** One human sentence; never a secret value. */
+  readonly message: string;
+}
+
+/** Builds a finding, deriving its severity from its status. */
+export function finding(location: FindingLocation, status: FindingStatus, message: string,
+  extra: { container?: string; image?: string; secret?: string } = {}): Finding {
+  return {
+    ...location,
+    ...(extra.container === undefined ? {} : { container: extra.container }),
+    ...(extra.image === undefined ? {} : { image: extra.image }),
+    ...(extra.secret === undefined ? {} : { secret: extra.secret }),
+    status,
+    severity: SEVERITY[status],
+    message,
+  };
+}
+
+/** Counts of findings, by severity and by status. */
+export interface FindingSummary {
+  /** Number of findings. */
+  readonly total: number;
+  readonly ok: number;
+  readonly info: number;
+  readonly warnings: number;
+  readonly problems: number;
+  /** Every status, with 0 for those not seen, in {@link FINDING_STATUSES} order. */
+  readonly byStatus: Readonly<Record<FindingStatus, number>>;
+}
+
+/** Counts findings by severity and status. */
+export function summarize(findings: readonly Finding[]): FindingSummary {
+  const byStatus = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
+  const bySeverity: Record<Severity, number> = { ok: 0, info: 0, warning: 0, problem: 0 };
+  for (const f of findings) {
+    byStatus[f.status]++;
+    bySeverity[f.severity]++;
+  }
+  return {
+    total: findings.length,
+    ok: bySeverity.ok,
+    info: bySeverity.info,
+    warnings: bySeverity.warning,
+    problems: bySeverity.problem,
+    byStatus,
+  };
+}
+
+/** Whether any finding fails the preflight. */
+export function hasProblems(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'problem');
+}

@@ -1,0 +1,42 @@
+/**
+ * The pull preflight: will every image in these manifests pull with the
+ * credentials they reference? Offline checks read the manifests only;
+ * online checks also ask each registry (registry HTTP API v2).
+ */
+import { findManifestFiles, loadManifests } from './manifests';
+import { checkOffline, OfflineOptions } from './offline';
+import { checkOnline, OnlineOptions } from './online';
+import { VerifyResult } from './report';
+
+export * from './errors';
+export * from './findings';
+export * from './http';
+export * from './manifests';
+export * from './offline';
+export * from './online';
+export * from './pull-secrets';
+export * from './registry-client';
+export * from './report';
+export * from './www-authenticate';
+
+/** Options of {@link verifyManifests}. */
+export interface VerifyOptions extends OfflineOptions, OnlineOptions {
+  /**
+   * Contact the registries to check each pull.
+   * @default false
+   */
+  readonly online?: boolean;
+}
+
+/**
+ * Reads the manifests at `paths` (files or folders) and runs the offline
+ * checks, then the online ones when asked. Throws {@link InputError} for
+ * unreadable input.
+ */
+export async function verifyManifests(paths: readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
+  const files = findManifestFiles(paths);
+  const objects = loadManifests(files);
+  const offline = checkOffline(objects, options);
+  const findings = options.online ? await checkOnline(offline, options) : offline.findings;
+  return { online: options.online === true, files: files.length, objects: objects.length, findings };
+}

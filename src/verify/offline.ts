@@ -1,0 +1,440 @@
+/**
+ * The offline preflight: for every container image of every pod-bearing
+ * object, are the pull secrets it references present in its namespace,
+ * well-formed, and does one of their credentials apply to the image by the
+ * kubelet's rules (REFERENCE.md §2)? Pure: objects in, findings out.
+ */
+import { isDeepStrictEqual } from 'util';
+import { matchingRegistryKeys, parseRegistryKey } from '../credential-matching';
+import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../image-reference';
+import { POD_SPEC_PATHS } from '../kube-kinds';
+import { Finding, finding, FindingLocation } from './findings';
+import { isPlainObject, ManifestObject } from './manifests';
+import { DecodedPullSecret, decodePullSecret, isPullSecretType, RegistryCredential, UnusablePullSecret } from './pull-secrets';
+import { projectScopedSecretProject, rancherCopiesInto } from './rancher';
+
+/** The namespace assumed for objects that set none, unless told otherwise. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Options of {@link checkOffline}. */
+export interface OfflineOptions {
+  /**
+   * Namespace of objects without `metadata.namespace` (pods and secrets
+   * alike), i.e. the namespace they will be applied to.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+}
+
+/** One credential the kubelet would try for an image, with where it comes from. */
+export interface MatchedCredential {
+  /** The pull secret's name. */
+  readonly secret: string;
+  /** The `auths` key that matched. */
+  readonly key: string;
+  readonly credential: RegistryCredential;
+}
+
+/** An image whose credentials matched offline: what the online check works on. */
+export interface PullCandidate {
+  /** Index of the image's finding in {@link OfflineResult.findings}. */
+  readonly findingIndex: number;
+  readonly reference: ImageReference;
+  /** In the order the kubelet tries them. */
+  readonly credentials: readonly MatchedCredential[];
+}
+
+/** What {@link checkOffline} returns. */
+export interface OfflineResult {
+  /** Secret findings and one finding per container image, in manifest order. */
+  readonly findings: Finding[];
+  /** The images with matching credentials. */
+  readonly candidates: PullCandidate[];
+}
+
+/** API groups each pod-bearing kind lives in (so a CRD that happens to be called `Job` is left alone). */
+const POD_KIND_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  Deployment: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  DaemonSet: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
+/** Runs the offline checks on objects read by {@link loadManifests}. */
+export function checkOffline(objects: readonly ManifestObject[], options: OfflineOptions = {}): OfflineResult {
+  const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
+  const index = new ObjectIndex(objects, defaultNamespace);
+  const findings: Finding[] = [];
+  const candidates: PullCandidate[] = [];
+  for (const object of objects) {
+    if (object.kind === 'Secret' && isCoreGroup(object.apiVersion)) {
+      findings.push(...secretFindings(object, index));
+    }
+    if (isPodBearer(object)) {
+      checkPodBearer(object, index, findings, candidates);
+    }
+  }
+  return { findings, candidates };
+}
+
+/** Whether the object runs pods, by kind and API group. */
+export function isPodBearer(object: ManifestObject): boolean {
+  const groups = POD_KIND_GROUPS[object.kind];
+  // Items of typed lists carry no apiVersion: trust the kind there.
+  return groups !== undefined && POD_SPEC_PATHS[object.kind] !== undefined
+    && (object.apiVersion === '' || groups.includes(apiGroup(object.apiVersion)));
+}
+
+/** Secrets, ServiceAccounts and Namespaces of the manifests, by namespace and name. */
+class ObjectIndex {
+  private readonly secrets = new Map<string, ManifestObject>();
+  private readonly secretsByName = new Map<string, ManifestObject[]>();
+  private readonly serviceAccounts = new Map<string, ManifestObject>();
+  private readonly namespaces = new Map<string, ManifestObject>();
+  private readonly decoded = new Map<ManifestObject, DecodedPullSecret | UnusablePullSecret>();
+  /** A Secret → the different one of the same namespace and name read before it. */
+  private readonly duplicates = new Map<ManifestObject, ManifestObject>();
+
+  public constructor(objects: readonly ManifestObject[], public readonly defaultNamespace: string) {
+    for (const object of objects) {
+      if (!isCoreGroup(object.apiVersion)) continue;
+      const key = `${this.namespaceOf(object)}/${object.name}`;
+      if (object.kind === 'Secret') {
+        const earlier = this.secrets.get(key);
+        if (earlier !== undefined && !isDeepStrictEqual(earlier.body, object.body)) {
+          this.duplicates.set(object, earlier);
+        }
+        this.secrets.set(key, object); // the last one wins, as with `kubectl apply`
+        this.secretsByName.set(object.name, [...(this.secretsByName.get(object.name) ?? []), object]);
+      } else if (object.kind === 'ServiceAccount') {
+        this.serviceAccounts.set(key, object);
+      } else if (object.kind === 'Namespace') {
+        this.namespaces.set(object.name, object);
+      }
+    }
+  }
+
+  public namespaceOf(object: ManifestObject): string {
+    return object.namespace ?? this.defaultNamespace;
+  }
+
+  public duplicateOf(secret: ManifestObject): ManifestObject | undefined {
+    return this.duplicates.get(secret);
+  }
+
+  public serviceAccount(namespace: string, name: string): ManifestObject | undefined {
+    return this.serviceAccounts.get(`${namespace}/${name}`);
+  }
+
+  public decode(secret: ManifestObject): DecodedPullSecret | UnusablePullSecret {
+    let decoded = this.decoded.get(secret);
+    if (decoded === undefined) {
+      decoded = decodePullSecret(secret.body);
+      this.decoded.set(secret, decoded);
+    }
+    return decoded;
+  }
+
+  /** Where the pod in `namespace` gets secret `name` from, if anywhere. */
+  public resolve(name: string, namespace: string): Resolution {
+    const elsewhere = (this.secretsByName.get(name) ?? []).filter((s) => this.namespaceOf(s) !== namespace);
+    let rancherUnknown: ManifestObject | undefined;
+    let rancherNo: ManifestObject | undefined;
+    for (const source of elsewhere.filter((s) => projectScopedSecretProject(s) !== undefined)) {
+      const copy = rancherCopiesInto(source, namespace, this.namespaces.get(namespace));
+      if (copy === 'yes') {
+        // Rancher's copy overwrites a same-named secret of the namespace (REFERENCE.md §4).
+        return { state: 'found', secret: source, decoded: this.decode(source) };
+      }
+      rancherUnknown ??= copy === 'unknown' ? source : undefined;
+      rancherNo ??= copy === 'no' ? source : undefined;
+    }
+    const local = this.secrets.get(`${namespace}/${name}`);
+    if (local !== undefined) {
+      return { state: 'found', secret: local, decoded: this.decode(local) };
+    }
+    if (rancherUnknown !== undefined) {
+      return {
+        state: 'missing',
+        note: `Rancher copies it from namespace "${this.namespaceOf(rancherUnknown)}" if namespace "${namespace}" is in project "${projectScopedSecretProject(rancherUnknown)}" (no Namespace object here to tell)`,
+      };
+    }
+    if (elsewhere.length > 0) {
+      return {
+        state: 'wrong-namespace',
+        namespaces: [...new Set(elsewhere.map((s) => this.namespaceOf(s)))],
+        ...(rancherNo === undefined ? {} : {
+          note: `Rancher copies project-scoped secret "${name}" only into namespaces of project "${projectScopedSecretProject(rancherNo)}" `
+            + '(by their field.cattle.io/projectId annotation), less those it is told to ignore',
+        }),
+      };
+    }
+    return { state: 'missing' };
+  }
+}
+
+type Resolution =
+  | { readonly state: 'found'; readonly secret: ManifestObject; readonly decoded: DecodedPullSecret | UnusablePullSecret }
+  | { readonly state: 'missing'; readonly note?: string }
+  | { readonly state: 'wrong-namespace'; readonly namespaces: readonly string[]; readonly note?: string };
+
+/** A pull secret problem is reported once, on the Secret itself, whoever references it. */
+function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
+  const location = (pointer: string): FindingLocation => ({
+    file: secret.file,
+    document: secret.document,
+    kind: secret.kind,
+    namespace: index.namespaceOf(secret),
+    name: secret.name,
+    path: secret.pointer + pointer,
+  });
+  const findings: Finding[] = [];
+  const earlier = index.duplicateOf(secret);
+  if (earlier !== undefined) {
+    findings.push(finding(location(''), 'duplicate-secret',
+      `secret "${secret.name}" is also defined, differently, in ${earlier.file} (document ${earlier.document}); `
+      + 'secret names are unique per namespace, so whichever is applied last replaces the other (this check uses this one)', { secret: secret.name }));
+  }
+  if (!isPullSecretType(secret.body.type)) {
+    return findings;
+  }
+  const decoded = index.decode(secret);
+  if (!decoded.ok) {
+    findings.push(finding(location(decoded.pointer), 'secret-invalid', `pull secret "${secret.name}" ${decoded.problem}`, { secret: secret.name }));
+  } else if (decoded.entryProblems.length > 0) {
+    findings.push(finding(location(''), 'secret-invalid',
+      `pull secret "${secret.name}" has entries the kubelet cannot use: ${decoded.entryProblems.join('; ')}`, { secret: secret.name }));
+  }
+  return findings;
+}
+
+/** A referenced secret the kubelet can take credentials from. */
+interface UsableSecret {
+  readonly name: string;
+  readonly decoded: DecodedPullSecret;
+}
+
+function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[]): void {
+  const specPointer = POD_SPEC_PATHS[object.kind];
+  const spec = readPointer(object.body, specPointer);
+  if (!isPlainObject(spec)) {
+    return; // no pod template: nothing will run
+  }
+  const namespace = index.namespaceOf(object);
+  const at = (pointer: string): FindingLocation => ({
+    file: object.file,
+    document: object.document,
+    kind: object.kind,
+    namespace,
+    name: object.name,
+    path: object.pointer + specPointer + pointer,
+  });
+
+  const usable: UsableSecret[] = [];
+  const pending: string[] = []; // referenced, not in the manifests: maybe in the cluster
+  const unusable: string[] = [];
+  for (const ref of pullSecretRefs(spec, namespace, index)) {
+    if (ref.name === undefined) {
+      const via = ref.serviceAccount === undefined ? '' : ` of ServiceAccount "${ref.serviceAccount}"`;
+      findings.push(finding(at(ref.pointer), 'secret-invalid', `an imagePullSecrets entry${via} has no secret name; the kubelet ignores it`));
+      continue;
+    }
+    const via = ref.serviceAccount === undefined ? '' : ` (from ServiceAccount "${ref.serviceAccount}")`;
+    const resolution = index.resolve(ref.name, namespace);
+    const extra = { secret: ref.name };
+    if (resolution.state === 'missing') {
+      pending.push(ref.name);
+      findings.push(finding(at(ref.pointer), 'expected-in-cluster',
+        `pull secret "${ref.name}"${via} is not in namespace "${namespace}" in these manifests; expected in the cluster${resolution.note ? `: ${resolution.note}` : ''}`, extra));
+    } else if (resolution.state === 'wrong-namespace') {
+      unusable.push(ref.name);
+      findings.push(finding(at(ref.pointer), 'secret-wrong-namespace',
+        `pull secret "${ref.name}"${via} is defined in namespace ${resolution.namespaces.map((n) => `"${n}"`).join(', ')}, `
+        + `but the pod runs in "${namespace}" and the kubelet reads pull secrets from the pod's own namespace only${resolution.note ? `; ${resolution.note}` : ''}`, extra));
+    } else if (!resolution.decoded.ok) {
+      unusable.push(ref.name);
+      if (resolution.decoded.reason === 'wrong-type') {
+        findings.push(finding(at(ref.pointer), 'secret-wrong-type', `pull secret "${ref.name}"${via} ${resolution.decoded.problem}`, extra));
+      } // an invalid payload is reported on the Secret itself
+    } else {
+      usable.push({ name: ref.name, decoded: resolution.decoded });
+    }
+  }
+
+  for (const list of CONTAINER_LISTS) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((container: unknown, i) => {
+      const pointer = `/${list}/${i}/image`;
+      const name = isPlainObject(container) && typeof container.name === 'string' ? container.name : `${list}[${i}]`;
+      const image = isPlainObject(container) ? container.image : undefined;
+      const result = checkImage(image, usable, pending, unusable);
+      findings.push(finding(at(pointer), result.status, result.message, {
+        container: name,
+        ...(typeof image === 'string' ? { image } : {}),
+      }));
+      if (result.status === 'ok') {
+        candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
+      }
+    });
+  }
+}
+
+/** A pull secret reference of a pod: its own `imagePullSecrets`, else its ServiceAccount's. */
+interface PullSecretRef {
+  /** Undefined for an entry without a name. */
+  readonly name?: string;
+  /** Where the reference is, relative to the pod spec. */
+  readonly pointer: string;
+  /** The ServiceAccount it was copied from, if any. */
+  readonly serviceAccount?: string;
+}
+
+/**
+ * The ServiceAccount admission plugin copies the account's
+ * `imagePullSecrets` into a pod only when the pod has none of its own
+ * (REFERENCE.md §2.8); the account is `default` unless named.
+ */
+function pullSecretRefs(spec: Record<string, unknown>, namespace: string, index: ObjectIndex): PullSecretRef[] {
+  const own = namesOf(spec.imagePullSecrets, '/imagePullSecrets');
+  if (own.length > 0) {
+    return dedupe(own);
+  }
+  const accountName = [spec.serviceAccountName, spec.serviceAccount].find((n) => typeof n === 'string' && n !== '') as string | undefined;
+  const account = index.serviceAccount(namespace, accountName ?? 'default');
+  if (account === undefined) {
+    return [];
+  }
+  const pointer = accountName === undefined ? '' : spec.serviceAccountName === accountName ? '/serviceAccountName' : '/serviceAccount';
+  return dedupe(namesOf(account.body.imagePullSecrets, pointer).map((ref) => ({ ...ref, pointer, serviceAccount: account.name })));
+}
+
+function namesOf(list: unknown, pointer: string): PullSecretRef[] {
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  return list.map((entry: unknown, i) => {
+    const name = isPlainObject(entry) && typeof entry.name === 'string' && entry.name !== '' ? entry.name : undefined;
+    return { ...(name === undefined ? {} : { name }), pointer: `${pointer}/${i}` };
+  });
+}
+
+function dedupe(refs: PullSecretRef[]): PullSecretRef[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    if (ref.name === undefined) return true;
+    const fresh = !seen.has(ref.name);
+    seen.add(ref.name);
+    return fresh;
+  });
+}
+
+type ImageResult =
+  | { readonly status: 'ok'; readonly message: string; readonly reference: ImageReference; readonly credentials: MatchedCredential[] }
+  | { readonly status: 'invalid-image' | 'expected-in-cluster' | 'no-matching-credential' | 'no-credential'; readonly message: string };
+
+function checkImage(image: unknown, usable: readonly UsableSecret[], pending: readonly string[], unusable: readonly string[]): ImageResult {
+  if (typeof image !== 'string' || image === '') {
+    return { status: 'invalid-image', message: 'the container has no image' };
+  }
+  let reference: ImageReference;
+  try {
+    reference = parseImageReference(image);
+  } catch (error) {
+    if (error instanceof InvalidImageReferenceError) {
+      return { status: 'invalid-image', message: error.message };
+    }
+    throw error;
+  }
+  const keys = matchingRegistryKeys(usable.flatMap((s) => s.decoded.keys), reference);
+  // The kubelet visits matching keys in keyring order, each key's credentials in imagePullSecrets order.
+  const credentials = keys.flatMap((key) => usable
+    .filter((s) => s.decoded.credentials.has(key))
+    .map((s) => ({ secret: s.name, key, credential: s.decoded.credentials.get(key)! })));
+  if (credentials.length > 0) {
+    const sources = credentials.map((c) => `secret "${c.secret}" (key "${c.key}")`);
+    return { status: 'ok', message: `credentials match: ${sources.join(', ')}`, reference, credentials };
+  }
+  const couldNotUse = unusable.length === 0 ? '' : ` (secret ${quoteList(unusable)} cannot be used: see its finding)`;
+  if (pending.length > 0) {
+    return {
+      status: 'expected-in-cluster',
+      message: `no credential in these manifests applies to ${reference.name}; it may come from secret ${quoteList(pending)}, expected in the cluster${couldNotUse}`,
+    };
+  }
+  const miss = nearMiss(reference, usable);
+  if (miss !== undefined) {
+    return { status: 'no-matching-credential', message: miss };
+  }
+  if (usable.length + unusable.length === 0) {
+    return { status: 'no-credential', message: 'the pod has no imagePullSecrets: pulled without credentials (fine for a public image)' };
+  }
+  return {
+    status: 'no-credential',
+    message: `no ${unusable.length > 0 ? 'usable ' : ''}pull secret of the pod has a credential for registry ${reference.domain || '(none)'}${couldNotUse}: `
+      + `pulled without credentials${unusable.length > 0 ? '' : ' (fine for a public image)'}`,
+  };
+}
+
+/** Docker Hub's names: the kubelet looks images up as docker.io / index.docker.io; registry-1 is only its API host. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * A credential for the image's registry host that the kubelet still does
+ * not apply (port, path prefix, case or Docker Hub alias): almost always a
+ * mistake, so it is a problem rather than "no credential".
+ */
+function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): string | undefined {
+  const image = splitDomain(reference.domain);
+  const fold = (host: string) => (DOCKER_HUB_HOSTS.has(host.toLowerCase()) ? 'docker.io' : host.toLowerCase());
+  for (const secret of usable) {
+    for (const key of secret.decoded.keys) {
+      const parsed = parseRegistryKey(key);
+      if (fold(parsed.host) !== fold(image.host)) continue;
+      const reasons: string[] = [];
+      if (parsed.host !== image.host) {
+        reasons.push(parsed.host.toLowerCase() === image.host.toLowerCase()
+          ? 'host names are compared case-sensitively'
+          : `the kubelet looks Docker Hub images up under "docker.io" or "index.docker.io", not "${parsed.host}"`);
+      }
+      if (parsed.port !== image.port) {
+        reasons.push(parsed.port === '' ? `the key has no port but the image names port ${image.port}`
+          : `the key names port ${parsed.port} but the image ${image.port === '' ? 'names none' : `names port ${image.port}`}`);
+      }
+      if (!`/${reference.path}`.startsWith(parsed.path)) {
+        reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
+      }
+      const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
+      return `secret "${secret.name}" has a credential for "${key}", but the kubelet does not apply it to ${reference.name}: ${why}`;
+    }
+  }
+  return undefined;
+}
+
+function splitDomain(domain: string): { host: string; port: string } {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::([0-9]+))?$/.exec(domain);
+  return match ? { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: match[2] ?? '' } : { host: domain, port: '' };
+}
+
+function quoteList(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
+}
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function isCoreGroup(apiVersion: string): boolean {
+  return apiVersion === '' || apiGroup(apiVersion) === '';
+}
+
+/** Follows a JSON pointer of plain keys (as in POD_SPEC_PATHS). */
+function readPointer(document: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), document);
+}

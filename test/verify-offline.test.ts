@@ -1,0 +1,402 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  checkOffline, decodePullSecret, Finding, FindingStatus, findManifestFiles, InputError, loadManifests, parseManifests, SEVERITY,
+} from '../src/verify';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
+const PASSWORD = 'S3cr3t-pa55word!';
+
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+function check(file: string, defaultNamespace?: string): Finding[] {
+  return checkOffline(loadManifests([path.join(FIXTURES, file)]), defaultNamespace ? { defaultNamespace } : {}).findings;
+}
+
+/** status, object, container and secret of each finding: what the table below pins. */
+function summary(findings: readonly Finding[]): string[] {
+  return findings.map((f) => [f.status, `${f.namespace}/${f.kind}/${f.name}`, f.container ?? '-', f.secret ?? '-', `#${f.document}`].join(' '));
+}
+
+describe('offline checks, one fixture per case', () => {
+  test.each<[string, string[]]>([
+    ['good.yaml', [
+      'no-credential shop/Deployment/web init - #2',
+      'ok shop/Deployment/web app - #2',
+    ]],
+    ['missing-secret.yaml', [
+      'expected-in-cluster shop/Deployment/web - created-by-hand #1',
+      'expected-in-cluster shop/Deployment/web app - #1',
+    ]],
+    ['wrong-type.yaml', [
+      'secret-wrong-type shop/Deployment/web - regcred #2',
+      'no-credential shop/Deployment/web app - #2',
+    ]],
+    ['bad-base64.yaml', [
+      'secret-invalid shop/Secret/regcred - regcred #1',
+      'no-credential shop/Deployment/web app - #2',
+    ]],
+    ['bad-json.yaml', [
+      'secret-invalid shop/Secret/regcred - regcred #1',
+      'no-credential shop/Deployment/web app - #2',
+    ]],
+    ['no-auths.yaml', [
+      'secret-invalid shop/Secret/regcred - regcred #1',
+      'no-credential shop/Deployment/web app - #2',
+    ]],
+    ['no-matching-credential.yaml', ['no-matching-credential shop/Deployment/web app - #2']],
+    ['invalid-image.yaml', ['invalid-image shop/Deployment/web app - #1']],
+    ['cross-namespace.yaml', [
+      'secret-wrong-namespace shop/Deployment/web - regcred #2',
+      'no-credential shop/Deployment/web app - #2',
+    ]],
+    ['legacy-dockercfg.yaml', ['ok shop/Deployment/web app - #2']],
+    ['default-namespace.yaml', ['ok default/Deployment/web app - #2']],
+    ['service-account.yaml', ['ok ci/CronJob/nightly build - #3']],
+    ['rancher-project.yaml', [
+      'ok team-a/Pod/in-project app - #4',
+      'secret-wrong-namespace team-b/Pod/outside-project - project-registry #5',
+      'no-credential team-b/Pod/outside-project app - #5',
+      'expected-in-cluster team-c/Pod/unknown-namespace - project-registry #6',
+      'expected-in-cluster team-c/Pod/unknown-namespace app - #6',
+    ]],
+  ])('%s', (file, expected) => {
+    expect(summary(check(file))).toEqual(expected);
+  });
+
+  test('every finding names file, document, object, JSON pointer, and never a secret value', () => {
+    const all = ['good.yaml', 'bad-json.yaml', 'no-auths.yaml', 'wrong-type.yaml', 'legacy-dockercfg.yaml', 'service-account.yaml', 'rancher-project.yaml']
+      .flatMap((f) => check(f));
+    for (const f of all) {
+      expect(f.file).toMatch(/\.yaml$/);
+      expect(f.document).toBeGreaterThan(0);
+      expect(f.path).toMatch(/^\//);
+      expect(f.severity).toBe(SEVERITY[f.status]);
+      const text = JSON.stringify(f);
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString('base64'));
+    }
+  });
+});
+
+describe('messages say what is wrong and where', () => {
+  const one = (file: string, status: FindingStatus) => check(file).find((f) => f.status === status)!;
+
+  test('an image finding points at the image field', () => {
+    const ok = one('good.yaml', 'ok');
+    expect(ok).toMatchObject({
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'web',
+      container: 'app',
+      image: 'registry.example.com/shop/web:1.0',
+      path: '/spec/template/spec/containers/0/image',
+    });
+    expect(ok.message).toBe('credentials match: secret "regcred" (key "registry.example.com")');
+  });
+
+  test('a public Docker Hub init container has no credential, which is only info', () => {
+    const info = one('good.yaml', 'no-credential');
+    expect(info).toMatchObject({ container: 'init', path: '/spec/template/spec/initContainers/0/image', severity: 'info' });
+    expect(info.message).toContain('registry docker.io');
+  });
+
+  test('a missing secret is a warning, expected in the cluster', () => {
+    const missing = check('missing-secret.yaml')[0];
+    expect(missing.severity).toBe('warning');
+    expect(missing.path).toBe('/spec/template/spec/imagePullSecrets/0');
+    expect(missing.message).toContain('"created-by-hand" is not in namespace "shop"');
+  });
+
+  test('wrong type, bad base64, bad JSON and a missing auths object are told apart', () => {
+    expect(one('wrong-type.yaml', 'secret-wrong-type').message).toContain('has type "Opaque"');
+    expect(one('bad-base64.yaml', 'secret-invalid').message).toContain('not valid base64');
+    expect(one('bad-json.yaml', 'secret-invalid').message).toContain('not valid JSON');
+    expect(one('no-auths.yaml', 'secret-invalid').message).toContain('without an "auths" object');
+    expect(one('bad-base64.yaml', 'secret-invalid').path).toBe('/data/.dockerconfigjson');
+  });
+
+  test('a credential for another path of the same registry is a near miss, with the reason', () => {
+    expect(one('no-matching-credential.yaml', 'no-matching-credential').message).toContain(
+      'the key\'s path "/team-a" is not a prefix of the image path "/team-b/web"');
+  });
+
+  test('a secret in another namespace says where it is', () => {
+    expect(one('cross-namespace.yaml', 'secret-wrong-namespace').message).toContain('defined in namespace "billing", but the pod runs in "shop"');
+  });
+
+  test('Rancher project-scoped secrets: copied into project namespaces, said so elsewhere', () => {
+    const findings = check('rancher-project.yaml');
+    expect(findings[1].message).toContain('only into namespaces of project "p-xyz34"');
+    expect(findings[3].message).toContain('Rancher copies it from namespace "c-abc12-p-xyz34" if namespace "team-c" is in project "p-xyz34"');
+  });
+
+  test('Rancher\'s copy replaces a same-named secret of the namespace', () => {
+    const text = fs.readFileSync(fixture('rancher-project.yaml'), 'utf8') + `---
+apiVersion: v1
+kind: Secret
+metadata: { name: project-registry, namespace: team-a }
+type: Opaque
+`;
+    expect(checkOffline(parseManifests(text, 'x.yaml')).findings[0]).toMatchObject({ status: 'ok', namespace: 'team-a' });
+  });
+
+  test('an imagePullSecrets entry without a name is reported', () => {
+    const findings = checkOffline(parseManifests('apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  imagePullSecrets: [{}]\n  containers: []\n', 'x.yaml')).findings;
+    expect(findings).toEqual([expect.objectContaining({ status: 'secret-invalid', path: '/spec/imagePullSecrets/0', message: 'an imagePullSecrets entry has no secret name; the kubelet ignores it' })]);
+  });
+
+  test('Rancher does not copy into namespaces on the ignore list', () => {
+    const text = fs.readFileSync(fixture('rancher-project.yaml'), 'utf8').replace('    management.cattle.io/project-scoped-secret: p-xyz34\n',
+      '    management.cattle.io/project-scoped-secret: p-xyz34\n  annotations:\n    management.cattle.io/project-scoped-secret-ignore-namespaces: "other, team-a"\n');
+    expect(checkOffline(parseManifests(text, 'x.yaml')).findings[0]).toMatchObject({ status: 'secret-wrong-namespace', namespace: 'team-a' });
+  });
+
+  test('the ServiceAccount is named when its pull secrets are used', () => {
+    const objects = parseManifests(`
+apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: ci }
+spec:
+  serviceAccountName: builder
+  containers: [{ name: c, image: reg.io/app }]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: builder, namespace: ci }
+imagePullSecrets: [{ name: gone }]
+`, 'inline.yaml');
+    const [secret] = checkOffline(objects).findings;
+    expect(secret).toMatchObject({ status: 'expected-in-cluster', path: '/spec/serviceAccountName', secret: 'gone' });
+    expect(secret.message).toContain('(from ServiceAccount "builder")');
+  });
+
+  test('an invalid image quotes the reference and the reason', () => {
+    expect(one('invalid-image.yaml', 'invalid-image').message).toBe(
+      'image "registry.example.com/Shop/Web:1.0" is invalid: repository name must be lowercase');
+  });
+
+  test('two different secrets of one namespace and name: a warning, and the later one is used', () => {
+    const findings = checkOffline(loadManifests([fixture('good.yaml'), fixture('wrong-type.yaml')])).findings;
+    expect(summary(findings)).toEqual([
+      'secret-wrong-type shop/Deployment/web - regcred #2',
+      'no-credential shop/Deployment/web init - #2',
+      'no-credential shop/Deployment/web app - #2',
+      'duplicate-secret shop/Secret/regcred - regcred #1',
+      'secret-wrong-type shop/Deployment/web - regcred #2',
+      'no-credential shop/Deployment/web app - #2',
+    ]);
+    expect(findings[3].message).toContain(`also defined, differently, in ${fixture('good.yaml')} (document 1)`);
+    expect(findings[3].severity).toBe('warning');
+    // The same file twice, or a file inside a folder also given, is read once: no duplicates.
+    expect(loadManifests([fixture('good.yaml'), path.join(FIXTURES, '.', 'good.yaml')])).toHaveLength(2);
+  });
+
+  test('--namespace moves objects without a namespace, secrets and pods alike', () => {
+    expect(check('default-namespace.yaml', 'staging').map((f) => [f.status, f.namespace])).toEqual([['ok', 'staging']]);
+  });
+});
+
+describe('kubelet matching rules', () => {
+  const secret = (name: string, auths: Record<string, unknown>, ns = 'default') => `
+apiVersion: v1
+kind: Secret
+metadata: { name: ${name}, namespace: ${ns} }
+type: kubernetes.io/dockerconfigjson
+stringData:
+  .dockerconfigjson: '${JSON.stringify({ auths })}'
+`;
+  const pod = (images: string[], secrets: string[]) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: default }
+spec:
+  imagePullSecrets: [${secrets.map((s) => `{ name: ${s} }`).join(', ')}]
+  containers: [${images.map((image, i) => `{ name: c${i}, image: "${image}" }`).join(', ')}]
+`;
+  const run = (...docs: string[]) => checkOffline(parseManifests(docs.join('\n---\n'), 'inline.yaml')).findings;
+  const cred = { username: 'u', password: 'p' };
+
+  test('Docker Hub images use an index.docker.io key; registry-1.docker.io is a near miss', () => {
+    const findings = run(secret('hub', { 'https://index.docker.io/v1/': cred }), pod(['nginx', 'acme/app:1'], ['hub']));
+    expect(findings.map((f) => f.status)).toEqual(['ok', 'ok']);
+    const miss = run(secret('hub', { 'registry-1.docker.io': cred }), pod(['acme/app:1'], ['hub']));
+    expect(miss[0].status).toBe('no-matching-credential');
+    expect(miss[0].message).toContain('not "registry-1.docker.io"');
+  });
+
+  test('ports must be equal', () => {
+    const findings = run(secret('s', { 'reg.io': cred }), pod(['reg.io:5000/app'], ['s']));
+    expect(findings[0].status).toBe('no-matching-credential');
+    expect(findings[0].message).toContain('the key has no port but the image names port 5000');
+  });
+
+  test('host names are compared case-sensitively, as the kubelet does', () => {
+    expect(run(secret('s', { 'Reg.io': cred }), pod(['reg.io/app'], ['s']))[0].message).toContain('case-sensitively');
+  });
+
+  test('a wildcard key matches one label', () => {
+    expect(run(secret('s', { '*.reg.io': cred }), pod(['eu.reg.io/app', 'reg.io/app'], ['s'])).map((f) => f.status))
+      .toEqual(['ok', 'no-credential']);
+  });
+
+  test('all matching credentials are listed, most specific key first, then imagePullSecrets order', () => {
+    const findings = run(
+      secret('a', { 'reg.io': cred }),
+      secret('b', { 'reg.io/team': cred, 'reg.io': { auth: Buffer.from('x:y').toString('base64') } }),
+      pod(['reg.io/team/app'], ['a', 'b']));
+    expect(findings[0].message).toBe('credentials match: secret "b" (key "reg.io/team"), secret "a" (key "reg.io"), secret "b" (key "reg.io")');
+  });
+
+  test('an auth that is not base64 of user:password is reported on the secret, and that entry is not used', () => {
+    const findings = run(secret('s', { 'reg.io': { auth: Buffer.from('no-colon').toString('base64') } }), pod(['reg.io/app'], ['s']));
+    expect(findings.map((f) => f.status)).toEqual(['secret-invalid', 'no-credential']);
+    expect(findings[0].message).toContain('the "auth" of key "reg.io" is not base64 of "username:password"');
+  });
+
+  test('an entry without username/password or auth gives no credential', () => {
+    expect(run(secret('s', { 'reg.io': { email: 'a@b.c' } }), pod(['reg.io/app'], ['s']))[0].status).toBe('no-credential');
+  });
+
+  test('a pod without imagePullSecrets and no ServiceAccount secrets: no credential', () => {
+    expect(run(pod(['reg.io/app'], []))[0].message).toContain('the pod has no imagePullSecrets');
+  });
+
+  test('a container without an image is an invalid image', () => {
+    const findings = run('apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: c }]\n');
+    expect(findings[0]).toMatchObject({ status: 'invalid-image', message: 'the container has no image' });
+  });
+
+  test('every pod-bearing kind is read at its pod spec path; others are ignored', () => {
+    const template = 'template: { spec: { containers: [{ name: c, image: reg.io/app }] } }';
+    const docs = [
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: pod }\nspec: { containers: [{ name: c, image: reg.io/app }] }',
+      ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((k) => `apiVersion: apps/v1\nkind: ${k}\nmetadata: { name: x }\nspec: { ${template} }`),
+      `apiVersion: batch/v1\nkind: Job\nmetadata: { name: job }\nspec: { ${template} }`,
+      `apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: cron }\nspec: { jobTemplate: { spec: { ${template} } } }`,
+      `apiVersion: example.com/v1\nkind: Job\nmetadata: { name: not-a-batch-job }\nspec: { ${template} }`,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }',
+    ];
+    expect(run(...docs).map((f) => f.kind)).toEqual(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+  });
+});
+
+describe('manifest loading', () => {
+  test('folders are searched recursively for .yaml, .yml and .json (not dot folders or node_modules); List items are objects', () => {
+    const objects = loadManifests([path.join(FIXTURES, 'folder')]);
+    expect(objects.map((o) => [path.relative(FIXTURES, o.file), o.document, o.pointer, o.kind, o.name])).toEqual([
+      ['folder/app.yml', 1, '', 'Secret', 'regcred'],
+      ['folder/app.yml', 2, '', 'Deployment', 'web'],
+      ['folder/nested/list.json', 1, '/items/0', 'Pod', 'from-list'],
+    ]);
+  });
+
+  test('node_modules is skipped in folders, but a path given explicitly is always read', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-walk-'));
+    try {
+      fs.mkdirSync(path.join(root, 'node_modules', 'pkg'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'node_modules', 'pkg', 'x.yaml'), '- not a manifest\n');
+      fs.copyFileSync(fixture('good.yaml'), path.join(root, 'app.yaml'));
+      expect(loadManifests([root])).toHaveLength(2);
+      expect(() => loadManifests([path.join(root, 'node_modules')])).toThrow(/x\.yaml \(document 1\): is not a Kubernetes object/);
+    } finally {
+      fs.rmSync(root, { recursive: true });
+    }
+  });
+
+  test('malformed YAML names file, document and line, never the line itself', () => {
+    const file = path.join(FIXTURES, 'malformed.yaml');
+    expect(() => loadManifests([file])).toThrow(InputError);
+    let message = '';
+    try {
+      loadManifests([file]);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/malformed\.yaml \(document 2\): malformed YAML at line \d+, column \d+: /);
+    expect(message).not.toContain(PASSWORD);
+  });
+
+  test('a document that is no Kubernetes object names file and document', () => {
+    expect(() => loadManifests([path.join(FIXTURES, 'not-k8s.yaml')])).toThrow(/not-k8s\.yaml \(document 2\): is not a Kubernetes object: expected a mapping, found a sequence/);
+    expect(() => parseManifests('apiVersion: v1\nmetadata: {}\n', 'x.yaml')).toThrow('x.yaml (document 1): is not a Kubernetes object: it has no "kind"');
+    expect(() => parseManifests('kind: Pod\n', 'x.yaml')).toThrow('it has no "apiVersion"');
+    expect(() => parseManifests('a: 1\n---\n42\n', 'x.yaml')).toThrow('x.yaml (document 1)');
+    expect(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: { a: 1 }\n---\nfoo\n', 'x.yaml')).toThrow('(document 2): is not a Kubernetes object: expected a mapping, found a string scalar');
+  });
+
+  test('duplicate keys are malformed', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: Pod\nkind: Pod\n', 'x.yaml')).toThrow(/\(document 1\): malformed YAML at line 3/);
+  });
+
+  test('empty documents and comments are skipped, but still counted', () => {
+    const objects = parseManifests('---\n# nothing\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\n', 'x.yaml');
+    expect(objects.map((o) => o.document)).toEqual([2]);
+  });
+
+  test('a missing path or an empty folder is an input error', () => {
+    expect(() => loadManifests([path.join(FIXTURES, 'nope.yaml')])).toThrow(/nope\.yaml: no such file or folder/);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-empty-'));
+    try {
+      expect(() => loadManifests([path.join(FIXTURES, 'folder', 'nested', 'list.json'), empty]))
+        .toThrow(/verify-empty-\w+: folder contains no \*\.yaml, \*\.yml or \*\.json files/);
+    } finally {
+      fs.rmSync(empty, { recursive: true });
+    }
+  });
+});
+
+describe('decodePullSecret', () => {
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const dockerconfigjson = (data: Record<string, unknown>) => ({ type: 'kubernetes.io/dockerconfigjson', data });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['no type', { data: {} }, 'has type "Opaque"'],
+    ['no data key', dockerconfigjson({}), 'has no .dockerconfigjson key in data or stringData'],
+    ['a number', dockerconfigjson({ '.dockerconfigjson': 42 }), 'has a .dockerconfigjson in data that is not a string'],
+    ['empty', dockerconfigjson({ '.dockerconfigjson': '' }), 'has an empty .dockerconfigjson in data'],
+    ['unpadded base64', dockerconfigjson({ '.dockerconfigjson': 'e30' }), 'not valid base64'],
+    ['not UTF-8', dockerconfigjson({ '.dockerconfigjson': Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('base64') }), 'does not decode to UTF-8'],
+    ['a JSON array', dockerconfigjson({ '.dockerconfigjson': b64('[]') }), 'has a .dockerconfigjson that is not a JSON object'],
+    ['auths not an object', dockerconfigjson({ '.dockerconfigjson': b64('{"auths":[]}') }), 'whose "auths" is not an object'],
+    ['stringData not a string', { type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': {} } }, 'in stringData that is not a string'],
+    ['legacy type, new key', { type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } }, 'has no .dockercfg key'],
+  ])('%s', (_, secret, problem) => {
+    const decoded = decodePullSecret(secret);
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.problem).toContain(problem);
+  });
+
+  test('base64 with line breaks is accepted, as the API server does', () => {
+    const payload = b64('{"auths":{"reg.io":{"username":"u","password":"p"}}}').replace(/(.{20})/g, '$1\n');
+    expect(decodePullSecret(dockerconfigjson({ '.dockerconfigjson': payload }))).toMatchObject({ ok: true, keys: ['reg.io'] });
+  });
+
+  test('stringData wins over data', () => {
+    const decoded = decodePullSecret({
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': 'broken!' },
+      stringData: { '.dockerconfigjson': '{"auths":{"reg.io":{"auth":"dTpw"}}}' },
+    });
+    expect(decoded).toMatchObject({ ok: true, keys: ['reg.io'] });
+  });
+
+  test('a key the kubelet cannot parse is an entry problem, named but not used', () => {
+    const decoded = decodePullSecret({ type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': '{"auths":{"reg.io:x":{"auth":"dTpw"}}}' } });
+    expect(decoded).toMatchObject({ ok: true, keys: [], entryProblems: [expect.stringContaining('the kubelet ignores key "reg.io:x"')] });
+  });
+});
+
+describe('folders written by cdk8s synth', () => {
+  test('construct-metadata.json (written when validations run) is not read as a manifest', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-cdk8s-out-'));
+    try {
+      fs.writeFileSync(path.join(root, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: {} }));
+      fs.writeFileSync(path.join(root, 'app.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n');
+      expect(findManifestFiles([root])).toEqual([path.join(root, 'app.k8s.yaml')]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

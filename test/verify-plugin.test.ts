@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ValidationContext } from 'cdk8s-cli/plugins';
+import { PullSecretValidation } from '../src/validation-plugin';
+
+// The loader that `cdk8s synth` uses is not among cdk8s-cli's exports: load its file directly.
+const cliPlugins = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins');
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { PluginManager } = require(path.join(cliPlugins, '_manager.js'));
+const { ValidationPlugin } = require(path.join(cliPlugins, 'validation.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
+const fixture = (name: string) => path.join(FIXTURES, name);
+const PASSWORD = 'S3cr3t-pa55word!';
+
+/** Runs the plugin with cdk8s-cli's own context and report classes. */
+async function validate(manifests: string[], plugin = new PullSecretValidation()) {
+  const context = new ValidationContext(manifests, 'cdk8s-private-registry', '0.0.0', { web: { path: 'app/shop/web' } }, false);
+  const logged: string[] = [];
+  jest.spyOn(context.logger, 'log').mockImplementation((message: string) => {
+    logged.push(message);
+  });
+  await plugin.validate(context);
+  return { report: context.report.toJson(), text: context.report.toString(), logged, success: context.report.success };
+}
+
+describe('PullSecretValidation with cdk8s-cli', () => {
+  test('good manifests pass, with counts as metadata', async () => {
+    const { report, success } = await validate([fixture('good.yaml')]);
+    expect(success).toBe(true);
+    expect(report.violations).toEqual([]);
+    expect(report.summary).toMatchObject({ status: 'success', metadata: { images: '2', problems: '0', warnings: '0' } });
+  });
+
+  test('a problem is a violation on the resource, mapped to its construct path', async () => {
+    const { report, success } = await validate([fixture('wrong-type.yaml')]);
+    expect(success).toBe(false);
+    expect(report.violations).toEqual([{
+      ruleName: 'secret-wrong-type',
+      recommendation: expect.stringContaining('is not of type kubernetes.io/dockerconfigjson'),
+      fix: expect.any(String),
+      violatingConstructs: [{
+        resourceName: 'web',
+        constructPath: 'app/shop/web',
+        manifestPath: fixture('wrong-type.yaml'),
+        locations: [expect.stringMatching(/^\/spec\/template\/spec\/imagePullSecrets\/0: pull secret "regcred" has type "Opaque"/)],
+      }],
+    }]);
+  });
+
+  test('secrets expected in the cluster pass by default, and are logged', async () => {
+    const { success, logged } = await validate([fixture('missing-secret.yaml')]);
+    expect(success).toBe(true);
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toContain('pull preflight warning: shop/Deployment/web: pull secret "created-by-hand"');
+  });
+
+  test('allowExpectedInCluster: false makes them violations', async () => {
+    const { success, report } = await validate([fixture('missing-secret.yaml')], new PullSecretValidation({ allowExpectedInCluster: false }));
+    expect(success).toBe(false);
+    expect(report.violations.map((v) => [v.ruleName, v.violatingConstructs.length])).toEqual([['expected-in-cluster', 2]]);
+  });
+
+  test('namespace sets the namespace of objects without one', async () => {
+    const { success } = await validate([fixture('default-namespace.yaml')], new PullSecretValidation({ namespace: 'staging' }));
+    expect(success).toBe(true);
+  });
+
+  test('an unreadable manifest fails the report instead of crashing synth', async () => {
+    const { success, report, text } = await validate([fixture('malformed.yaml')]);
+    expect(success).toBe(false);
+    expect(report.violations[0]).toMatchObject({ ruleName: 'unreadable-manifest' });
+    expect(text).toContain('(document 2): malformed YAML');
+    expect(text).not.toContain(PASSWORD);
+  });
+
+  test('reports never hold secret values', async () => {
+    const all = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml') && !['malformed.yaml', 'not-k8s.yaml'].includes(f)).map(fixture);
+    const { text, report, logged } = await validate(all, new PullSecretValidation({ allowExpectedInCluster: false }));
+    const output = [text, JSON.stringify(report), ...logged].join('\n');
+    expect(report.violations.length).toBeGreaterThan(4);
+    expect(output).not.toContain(PASSWORD);
+    expect(output).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString('base64'));
+  });
+});
+
+test('cdk8s loads it from a cdk8s.yaml validations entry (local package path)', async () => {
+  const pluginsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-plugins-'));
+  try {
+    // In a user's project: package: ./node_modules/cdk8s-private-registry/lib/validation-plugin.js
+    const { plugin, context } = ValidationPlugin.load(
+      { package: path.join(__dirname, '..', 'src', 'validation-plugin.ts'), version: '0.0.0', class: 'PullSecretValidation', properties: { allowExpectedInCluster: false } },
+      { manifests: [fixture('missing-secret.yaml')] },
+      false,
+      new PluginManager(pluginsDir),
+    );
+    jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    await plugin.validate(context);
+    expect(context.report.success).toBe(false);
+  } finally {
+    fs.rmSync(pluginsDir, { recursive: true, force: true });
+  }
+});
