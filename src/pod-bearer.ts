@@ -45,6 +45,14 @@ export function podBearerOfPlus(pod: kplus.AbstractPod): PodBearer {
 }
 
 /**
+ * What a cdk8s-plus pod's wiring depends on that can change after
+ * construction: containers can be added, never changed or removed.
+ */
+export function containerCountKey(pod: kplus.AbstractPod): string {
+  return `${pod.initContainers.length}+${pod.containers.length}`;
+}
+
+/**
  * A raw pod-bearing API object (e.g. `KubeDeployment`), or undefined when
  * `apiObject` runs no pods. Its spec is read once, before any patch of ours.
  */

@@ -175,12 +175,20 @@ export class PrivateImageWorkload extends Construct {
     this.container = this.workload.containers[0];
 
     const registryScope = RegistryScope.of(this);
+    const bearer = podBearerOfPlus(this.workload);
+    notifyOnNewContainers(this.workload, () => registryScope.changed());
     registryScope.claim(ApiObject.of(this.workload));
+    // cdk8s runs this once per chart it serializes; only a registration or a new container changes the answer.
+    let wiredAt = -1;
+    let problems: string[] = [];
     this.node.addValidation({
-      validate: () => registryScope.wire(podBearerOfPlus(this.workload), {
-        extraPullSecrets: props.extraPullSecrets,
-        allowUnmatchedImages: props.allowUnmatchedImages,
-      }),
+      validate: () => {
+        if (wiredAt !== registryScope.version) {
+          problems = registryScope.wire(bearer, { extraPullSecrets: props.extraPullSecrets, allowUnmatchedImages: props.allowUnmatchedImages });
+          wiredAt = registryScope.version;
+        }
+        return problems;
+      },
     });
   }
 
@@ -204,6 +212,26 @@ function createWorkload(scope: Construct, kind: WorkloadKind, props: PrivateImag
       return new kplus.Job(scope, 'Workload', common);
     case WorkloadKind.CRON_JOB:
       return new kplus.CronJob(scope, 'Workload', { ...common, schedule: props.schedule! });
+  }
+}
+
+/**
+ * Containers added to the workload after construction change its wiring.
+ * Telling the scope when that happens lets every other validation pass of
+ * a synth reuse the last result instead of re-reading every workload.
+ */
+function notifyOnNewContainers(workload: kplus.AbstractPod, notify: () => void): void {
+  for (const method of ['addContainer', 'addInitContainer', 'attachContainer'] as const) {
+    const original = workload[method] as (...args: unknown[]) => unknown;
+    Object.defineProperty(workload, method, {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        const result = original.apply(workload, args);
+        notify();
+        return result;
+      },
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { problemWithFix } from './errors';
@@ -7,6 +7,8 @@ import type { Project } from './project';
 import type { ProjectRegistry } from './project-registry';
 import type { IRegistrySecret } from './registry-secret';
 import { CredentialIndex, namespaceKey } from './scope-index';
+import { DeclaredSecretName, secretNameProblems } from './secret-name-check';
+import { SynthPassTracker } from './synth-pass';
 import { ExplicitPullSecret, planPullSecrets, ScopedSecret } from './wiring';
 
 /** How a registry secret entered the app. */
@@ -26,20 +28,35 @@ export interface WireOptions {
   readonly extraPullSecrets?: kplus.ISecret[];
   /** Allow images that no credential in scope matches. */
   readonly allowUnmatchedImages?: boolean;
+  /**
+   * What the wiring of this object depends on besides the registrations
+   * (e.g. its container count). When it and the registrations are unchanged
+   * since the last call, the last result is returned: cdk8s validates the
+   * app once per chart, and this keeps the repeats free.
+   */
+  readonly inputsKey?: string;
 }
 
-/** The index of one synth: secrets by namespace and host, and by namespace and name. */
+/** The index of one set of registrations: secrets by namespace and host, and by namespace and name. */
 interface ScopeSnapshot {
   readonly index: CredentialIndex<ScopedSecret>;
   readonly byName: Map<string, ScopedSecret>;
 }
 
+interface WiredObject {
+  readonly patch: PullSecretPatch;
+  key?: string;
+  version?: number;
+  problems: string[];
+}
+
 const SCOPE_ID = 'cdk8s-private-registry.RegistryScope';
 
 /**
- * The app-wide book of registry secrets: one per construct tree, attached to
- * its root. It owns every rule that needs the whole app (secret names unique
- * per namespace), so each rule costs one pass per synth, not one per object.
+ * The app-wide book of registry secrets, projects and wired objects: one per
+ * construct tree, attached to its root. It owns every rule that needs the
+ * whole app, built so each costs one pass per synth, not one per object or
+ * per chart.
  */
 export class RegistryScope extends Construct {
   /** The scope of the app `construct` belongs to, created on first use. */
@@ -49,33 +66,45 @@ export class RegistryScope extends Construct {
     return existing instanceof RegistryScope ? existing : new RegistryScope(root as Construct, SCOPE_ID);
   }
 
+  /** Passes of one synth, told apart from the next synth. */
+  public readonly passes: SynthPassTracker;
   private readonly secrets: RegisteredSecret[] = [];
-  private readonly patches = new Map<ApiObject, PullSecretPatch>();
-  private readonly wiredObjects = new Set<ApiObject>();
   private readonly projects: Project[] = [];
   private readonly projectScopedSecrets: ProjectRegistry[] = [];
+  private readonly claimed = new Set<ApiObject>();
+  private readonly wired = new Map<ApiObject, WiredObject>();
+  private readonly appRules: { fingerprint?: string; value?: string[] } = {};
+  private currentVersion = 0;
   private snapshot?: ScopeSnapshot;
 
   private constructor(root: Construct, id: string) {
     super(root, id);
-    this.node.addValidation({ validate: () => [...this.validateSecretNames(), ...this.validateProjects()] });
+    this.passes = new SynthPassTracker(root, () => this.version);
+    this.node.addValidation({
+      validate: () => this.passes.memoize(this.appRules, () => [...this.validateSecretNames(), ...this.validateProjects()]),
+    });
+  }
+
+  /** Bumped by every registration and by {@link changed}: what the index and every wiring cache depend on. */
+  public get version(): number {
+    return this.currentVersion;
   }
 
   /** Registers a registry secret so workloads in its namespace can be wired to it. */
   public addSecret(secret: IRegistrySecret, options: RegisteredSecretOptions = {}): void {
     this.secrets.push({ secret, imported: options.imported ?? false });
-    this.snapshot = undefined;
+    this.changed();
   }
 
   /** Registers a project, so a namespace in two projects is caught. */
   public addProject(project: Project): void {
     this.projects.push(project);
-    this.snapshot = undefined;
+    this.changed();
   }
 
   /** A project gained a namespace: scopes change. */
   public projectsChanged(): void {
-    this.snapshot = undefined;
+    this.changed();
   }
 
   /**
@@ -84,7 +113,7 @@ export class RegistryScope extends Construct {
    */
   public addProjectScopedSecret(registry: ProjectRegistry): void {
     this.projectScopedSecrets.push(registry);
-    this.snapshot = undefined;
+    this.changed();
   }
 
   /**
@@ -92,12 +121,19 @@ export class RegistryScope extends Construct {
    * ({@link PullSecretWiring}) leaves it alone.
    */
   public claim(apiObject: ApiObject): void {
-    this.wiredObjects.add(apiObject);
+    this.claimed.add(apiObject);
+    this.changed();
   }
 
   /** Whether a construct of this library already wires `apiObject`. */
   public isClaimed(apiObject: ApiObject): boolean {
-    return this.wiredObjects.has(apiObject);
+    return this.claimed.has(apiObject);
+  }
+
+  /** Something app-wide changed outside the registrations (e.g. app-wide wiring was applied). */
+  public changed(): void {
+    this.currentVersion++;
+    this.snapshot = undefined;
   }
 
   /**
@@ -105,6 +141,14 @@ export class RegistryScope extends Construct {
    * and returns the problems found (for a validation to report).
    */
   public wire(bearer: PodBearer, options: WireOptions = {}): string[] {
+    let wired = this.wired.get(bearer.apiObject);
+    if (wired && options.inputsKey !== undefined && wired.version === this.version && wired.key === options.inputsKey) {
+      return wired.problems;
+    }
+    if (!wired) {
+      wired = { patch: new PullSecretPatch(bearer.apiObject), problems: [] };
+      this.wired.set(bearer.apiObject, wired);
+    }
     const { index, byName } = this.currentSnapshot();
     const scope = namespaceKey(bearer.namespace);
     const explicit = [...bearer.explicitSecrets(), ...(options.extraPullSecrets ?? [])]
@@ -115,19 +159,36 @@ export class RegistryScope extends Construct {
       explicit,
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
     }, index);
-    if (plan.problems.length === 0) {
-      let patch = this.patches.get(bearer.apiObject);
-      if (!patch) {
-        patch = new PullSecretPatch(bearer.apiObject);
-        this.patches.set(bearer.apiObject, patch);
-      }
-      patch.set(plan.secretNames);
-    }
+    if (plan.problems.length === 0) wired.patch.set(plan.secretNames);
+    wired.key = options.inputsKey;
+    wired.version = this.version;
+    wired.problems = plan.problems;
     return plan.problems;
   }
 
-  private rancherCopies() {
-    return rancherCopiesOf(this.projectScopedSecrets);
+  /** Built once per set of registrations. */
+  private currentSnapshot(): ScopeSnapshot {
+    if (!this.snapshot) {
+      const index = new CredentialIndex<ScopedSecret>();
+      const byName = new Map<string, ScopedSecret>();
+      const add = (scoped: ScopedSecret) => {
+        index.add(namespaceKey(scoped.namespace), scoped.servers, scoped);
+        byName.set(`${namespaceKey(scoped.namespace)}/${scoped.name}`, scoped);
+      };
+      for (const { secret } of this.secrets) add({ name: secret.name, namespace: secret.namespace, servers: secret.servers });
+      for (const { registry, namespace } of this.rancherCopies()) add({ name: registry.name, namespace, servers: registry.servers });
+      this.snapshot = { index, byName };
+    }
+    return this.snapshot;
+  }
+
+  /** The copies Rancher will make of each project-scoped secret: one per served namespace. */
+  private* rancherCopies(): Generator<{ registry: ProjectRegistry; namespace: string }> {
+    for (const registry of this.projectScopedSecrets) {
+      for (const namespace of registry.project.namespaces) {
+        if (registry.servesNamespace(namespace)) yield { registry, namespace };
+      }
+    }
   }
 
   /** A namespace belongs to one project at most, as in Rancher. */
@@ -148,64 +209,22 @@ export class RegistryScope extends Construct {
     return errors;
   }
 
-  /** Built once per synth; any registration since the last build invalidates it. */
-  private currentSnapshot(): ScopeSnapshot {
-    if (!this.snapshot) {
-      const index = new CredentialIndex<ScopedSecret>();
-      const byName = new Map<string, ScopedSecret>();
-      for (const { secret } of this.secrets) {
-        const scoped: ScopedSecret = { name: secret.name, namespace: secret.namespace, servers: secret.servers };
-        index.add(namespaceKey(secret.namespace), secret.servers, scoped);
-        byName.set(`${namespaceKey(secret.namespace)}/${secret.name}`, scoped);
-      }
-      for (const { registry, namespace } of this.rancherCopies()) {
-        const scoped: ScopedSecret = { name: registry.name, namespace, servers: registry.servers };
-        index.add(namespace, registry.servers, scoped);
-        byName.set(`${namespace}/${registry.name}`, scoped);
-      }
-      this.snapshot = { index, byName };
-    }
-    return this.snapshot;
-  }
-
-  /**
-   * Secret names are unique per namespace across every Secret (registries,
-   * TLS, opaque…): a second one overwrites the first when applied.
-   */
+  /** Emitted Secrets, plus names taken by imports and by Rancher's copies. */
   private validateSecretNames(): string[] {
-    const holders = new Map<string, string[]>();
-    const note = (namespace: string | undefined, name: string, holder: string) => {
-      const key = `${namespace ?? ''}/${name}`;
-      const list = holders.get(key);
-      if (list) list.push(holder); else holders.set(key, [holder]);
-    };
-    for (const object of this.node.root.node.findAll()) {
-      if (object instanceof ApiObject && object.kind === 'Secret' && object.apiVersion === 'v1') {
-        note(object.metadata.namespace ?? Chart.of(object).namespace, object.name, object.node.path);
-      }
-    }
-    const importedKeys = new Set<string>();
-    for (const { secret, imported } of this.secrets) {
+    const declared: DeclaredSecretName[] = [];
+    const imported = new Set<string>();
+    for (const { secret, imported: isImport } of this.secrets) {
       const key = `${secret.namespace ?? ''}/${secret.name}`;
       // Two imports of one existing secret are the same secret, not a clash.
-      if (imported && !importedKeys.has(key)) {
-        importedKeys.add(key);
-        note(secret.namespace, secret.name, `${secret.node.path} (existing secret, imported)`);
+      if (isImport && !imported.has(key)) {
+        imported.add(key);
+        declared.push({ namespace: secret.namespace, name: secret.name, holder: `${secret.node.path} (existing secret, imported)` });
       }
     }
     for (const { registry, namespace } of this.rancherCopies()) {
-      note(namespace, registry.name, `${registry.node.path} (Rancher's copy of the project-scoped secret, which overwrites a same-named secret)`);
+      declared.push({ namespace, name: registry.name, holder: `${registry.node.path} (Rancher's copy of the project-scoped secret, which overwrites a same-named secret)` });
     }
-    const errors: string[] = [];
-    for (const [key, list] of holders) {
-      if (list.length < 2) continue;
-      const [namespace, name] = splitKey(key);
-      errors.push(problemWithFix(
-        `secret name "${name}" is used ${list.length} times in ${namespace ? `namespace "${namespace}"` : 'the default namespace'}: ${list.join(', ')}; ` +
-        'secret names are unique per namespace across all secrets (registries, certificates, opaque), so one would overwrite the other',
-        'give each secret its own `name`'));
-    }
-    return errors;
+    return secretNameProblems(this.node.root, declared);
   }
 }
 
@@ -228,18 +247,4 @@ function explicitByName(byName: Map<string, ScopedSecret>, scope: string, name: 
   return known
     ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
     : { name, namespaceKnown: false };
-}
-
-/** The copies Rancher will make of each project-scoped secret: one per served namespace. */
-function* rancherCopiesOf(registries: readonly ProjectRegistry[]): Generator<{ registry: ProjectRegistry; namespace: string }> {
-  for (const registry of registries) {
-    for (const namespace of registry.project.namespaces) {
-      if (registry.servesNamespace(namespace)) yield { registry, namespace };
-    }
-  }
-}
-
-function splitKey(key: string): [string, string] {
-  const slash = key.indexOf('/');
-  return [key.slice(0, slash), key.slice(slash + 1)];
 }

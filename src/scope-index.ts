@@ -1,4 +1,4 @@
-import { matchingRegistryKeys, parseRegistryKey } from './credential-matching';
+import { parseRegistryKey, RegistryKeyring } from './credential-matching';
 import { ImageReference } from './image-reference';
 
 /** A namespace as the index keys it: '' stands for "no namespace set" (the deploy-time default). */
@@ -17,6 +17,10 @@ interface NamespaceBucket<T> {
   /** Keys whose host has glob characters: they can match many hosts. */
   readonly patternKeys: string[];
   readonly items: T[];
+  /** Compiled once per image host; cleared when an item is added. */
+  readonly keyringsByHost: Map<string, RegistryKeyring>;
+  /** Match results per repository name; cleared when an item is added. */
+  readonly matchesByName: Map<string, T[]>;
 }
 
 const GLOB_CHARS = /[*?[\]]/;
@@ -34,6 +38,8 @@ export class CredentialIndex<T> {
   public add(namespace: NamespaceKey, servers: readonly string[], item: T): void {
     const bucket = this.bucket(namespace);
     bucket.items.push(item);
+    bucket.keyringsByHost.clear();
+    bucket.matchesByName.clear();
     for (const server of new Set(servers)) {
       const existing = bucket.itemsByKey.get(server);
       if (existing) {
@@ -65,25 +71,13 @@ export class CredentialIndex<T> {
   public match(namespace: NamespaceKey, image: ImageReference): T[] {
     const bucket = this.buckets.get(namespace);
     if (!bucket) return [];
-    // A superset of the keys that can apply: the image's host, the glob keys, and the
-    // Docker Hub fallback keys (the kubelet's fallback test is looser than "docker.io").
-    const candidates = [
-      ...(bucket.keysByHost.get(bareHost(hostOf(image.domain))) ?? []),
-      ...bucket.patternKeys,
-      ...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []),
-    ];
-    if (candidates.length === 0) return [];
-    const matched: T[] = [];
-    const seen = new Set<T>();
-    for (const key of matchingRegistryKeys([...new Set(candidates)], image)) {
-      for (const item of bucket.itemsByKey.get(key) ?? []) {
-        if (!seen.has(item)) {
-          seen.add(item);
-          matched.push(item);
-        }
-      }
+    // Matching ignores tag and digest: one answer per repository name.
+    let matched = bucket.matchesByName.get(image.name);
+    if (!matched) {
+      matched = this.computeMatch(bucket, image);
+      bucket.matchesByName.set(image.name, matched);
     }
-    return matched;
+    return [...matched];
   }
 
   /** Namespaces, other than `except`, holding an item that matches `image`: for error messages only. */
@@ -91,10 +85,31 @@ export class CredentialIndex<T> {
     return [...this.buckets.keys()].filter((namespace) => namespace !== except && this.match(namespace, image).length > 0);
   }
 
+  private computeMatch(bucket: NamespaceBucket<T>, image: ImageReference): T[] {
+    const host = bareHost(hostOf(image.domain));
+    let keyring = bucket.keyringsByHost.get(host);
+    if (!keyring) {
+      // A superset of the keys that can apply: the image's host, the glob keys, and the
+      // Docker Hub fallback keys (the kubelet's fallback test is looser than "docker.io").
+      keyring = new RegistryKeyring([
+        ...(bucket.keysByHost.get(host) ?? []),
+        ...bucket.patternKeys,
+        ...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []),
+      ]);
+      bucket.keyringsByHost.set(host, keyring);
+    }
+    if (keyring.keys.length === 0) return [];
+    const matched = new Set<T>();
+    for (const key of keyring.matchingKeys(image)) {
+      for (const item of bucket.itemsByKey.get(key) ?? []) matched.add(item);
+    }
+    return [...matched];
+  }
+
   private bucket(namespace: NamespaceKey): NamespaceBucket<T> {
     let bucket = this.buckets.get(namespace);
     if (!bucket) {
-      bucket = { itemsByKey: new Map(), keysByHost: new Map(), patternKeys: [], items: [] };
+      bucket = { itemsByKey: new Map(), keysByHost: new Map(), patternKeys: [], items: [], keyringsByHost: new Map(), matchesByName: new Map() };
       this.buckets.set(namespace, bucket);
     }
     return bucket;

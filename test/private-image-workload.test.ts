@@ -325,3 +325,37 @@ describe('ServiceAccountPullSecrets', () => {
     expect(() => new ServiceAccountPullSecrets(chart, 'none', { secrets: [] })).toThrow('no secrets to attach');
   });
 });
+
+describe('cost of the wiring across charts', () => {
+  test('cdk8s validates once per chart, yet each workload is wired once per synth', () => {
+    const { RegistryScope } = require('../src/registry-scope');
+    const wire = jest.spyOn(RegistryScope.prototype, 'wire');
+    try {
+      const app = Testing.app();
+      for (let i = 0; i < 20; i++) {
+        const chart = new Chart(app, `ns-${i}`, { namespace: `ns-${i}` });
+        new RegistrySecret(chart, 'quay', { name: 'quay-pull', server: 'quay.io', credentials: creds() });
+        new PrivateImageWorkload(chart, 'a', { image: 'quay.io/org/a:1' });
+        new PrivateImageWorkload(chart, 'b', { image: 'quay.io/org/b:1' });
+      }
+      const first = app.synthYaml();
+      expect(wire).toHaveBeenCalledTimes(40);
+      expect(app.synthYaml()).toEqual(first);
+      expect(wire).toHaveBeenCalledTimes(40);
+    } finally {
+      wire.mockRestore();
+    }
+  });
+
+  test('init containers and attached containers added after a synth are seen by the next one', () => {
+    const { chart } = quayChart();
+    new RegistrySecret(chart, 'ghcr', { name: 'ghcr-pull', server: 'ghcr.io', credentials: creds() });
+    new RegistrySecret(chart, 'other', { name: 'other-pull', server: 'registry.example.com', credentials: creds() });
+    const app = new PrivateImageWorkload(chart, 'app', { image: 'quay.io/org/app:1.0' });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toEqual(['testquay']);
+    app.workload.addInitContainer({ name: 'init', image: 'ghcr.io/org/init:1' });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toEqual(['ghcr-pull', 'testquay']);
+    app.workload.attachContainer(new kplus.Container({ name: 'side', image: 'registry.example.com/side:1' }));
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toEqual(['ghcr-pull', 'other-pull', 'testquay']);
+  });
+});
