@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   PrivateImageWorkload, PullSecretWiring, RegistryCredentials, RegistrySecret, ServiceAccountPullSecrets, WorkloadKind,
 } from '../src';
+import { RegistryScope } from '../src/registry-scope';
 import { synthError } from './support/synth';
 
 const PASSWORD = 'W0rkload-S3cret';
@@ -328,7 +329,6 @@ describe('ServiceAccountPullSecrets', () => {
 
 describe('cost of the wiring across charts', () => {
   test('cdk8s validates once per chart, yet each workload is wired once per synth', () => {
-    const { RegistryScope } = require('../src/registry-scope');
     const wire = jest.spyOn(RegistryScope.prototype, 'wire');
     try {
       const app = Testing.app();
