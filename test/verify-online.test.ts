@@ -315,13 +315,19 @@ describe('Bearer token registry', () => {
 });
 
 describe('redirects', () => {
-  test('a redirect to another host is followed without the Authorization header', async () => {
+  /** A registry whose manifest answers with a redirect to a second server on `localhost`. */
+  async function redirectingRegistry() {
     const storage = await new FakeServer((_req, res) => res.writeHead(200).end()).start();
     const reg = await registry({
       auth: 'basic',
       images: ['team/app:1'],
       redirects: { '/v2/team/app/manifests/1': () => `http://localhost:${storage.port}/blobs/manifest-1` },
     }).start();
+    return { storage, reg };
+  }
+
+  test('a redirect to another host is followed without the Authorization header', async () => {
+    const { storage, reg } = await redirectingRegistry();
     try {
       const host = `127.0.0.1:${reg.port}`;
       const { byName } = await verifyJson(manifest(pullSecret('good', host), workload('Pod', 'p', `${host}/team/app:1`, 'good')),
@@ -336,12 +342,7 @@ describe('redirects', () => {
   });
 
   test('a redirect to a plain-HTTP host that is not listed is not followed', async () => {
-    const storage = await new FakeServer((_req, res) => res.writeHead(200).end()).start();
-    const reg = await registry({
-      auth: 'basic',
-      images: ['team/app:1'],
-      redirects: { '/v2/team/app/manifests/1': () => `http://localhost:${storage.port}/blobs/manifest-1` },
-    }).start();
+    const { storage, reg } = await redirectingRegistry();
     try {
       const host = `127.0.0.1:${reg.port}`;
       const { byName } = await verifyJson(manifest(pullSecret('good', host), workload('Pod', 'p', `${host}/team/app:1`, 'good')),
