@@ -1,3 +1,5 @@
+import { isPlainObject } from './objects';
+
 /**
  * The `.dockerconfigjson` payload, encoded exactly as `kubectl create secret
  * docker-registry` does (REFERENCE.md §1). Pure functions, no constructs.
@@ -96,16 +98,18 @@ export function parseDockerConfig(text: string): ParsedDockerConfig {
   if (auths !== undefined && !isPlainObject(auths)) {
     throw new Error('has an "auths" field that is not an object');
   }
-  const usableServers: string[] = [];
-  const unusableServers: string[] = [];
-  for (const [server, entry] of Object.entries(auths ?? {})) {
-    (isUsableEntry(entry) ? usableServers : unusableServers).push(server);
-  }
+  const entries = Object.keys(auths ?? {});
+  const usableServers = usableAuthsKeys(auths ?? {});
   return {
     usableServers,
-    unusableServers,
+    unusableServers: entries.filter((server) => !usableServers.includes(server)),
     usesCredentialHelpers: parsed.credsStore !== undefined || parsed.credHelpers !== undefined,
   };
+}
+
+/** The `auths` keys whose entry holds a credential, in payload order. */
+export function usableAuthsKeys(auths: Record<string, unknown>): string[] {
+  return Object.keys(auths).filter((server) => isUsableEntry(auths[server]));
 }
 
 /** The kubelet uses `auth` when set, else username and password (REFERENCE.md §2.6). */
@@ -114,8 +118,4 @@ function isUsableEntry(entry: unknown): boolean {
   const { auth, username, password } = entry;
   if (typeof auth === 'string' && auth !== '') return true;
   return typeof username === 'string' && username !== '' && typeof password === 'string' && password !== '';
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

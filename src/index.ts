@@ -1,6 +1,7 @@
 export * from './credentials';
 export * from './registry-server';
 export * from './registry-secret';
+export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
 export * from './private-image-workload';
 export * from './pull-secret-wiring';
 export * from './service-account-pull-secrets';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { constructError } from './errors';
 import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } from './image-reference';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { checkKubeName, checkNamespace } from './kube-names';
 import { withoutUndefined } from './objects';
 import { podBearerOfPlus } from './pod-bearer';
 import { RegistryScope } from './registry-scope';
@@ -246,14 +246,9 @@ function kubeletPullPolicy(scope: Construct, image: string): kplus.ImagePullPoli
 }
 
 function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: WorkloadKind, namespace: string | undefined): void {
-  const nameProblem = props.name === undefined ? undefined : dns1123SubdomainProblem(props.name);
-  if (nameProblem) throw constructError(scope, `workload name "${props.name}" ${nameProblem}`, 'choose a name such as "private-reg"');
-  const namespaceProblem = namespace === undefined ? undefined : dns1123LabelProblem(namespace);
-  if (namespaceProblem) throw constructError(scope, `namespace "${namespace}" ${namespaceProblem}`, 'choose a namespace such as "team-a"');
-  const containerProblem = props.containerName === undefined ? undefined : dns1123LabelProblem(props.containerName);
-  if (containerProblem) {
-    throw constructError(scope, `container name "${props.containerName}" ${containerProblem}`, 'choose a name such as "app"');
-  }
+  checkKubeName(scope, 'subdomain', 'workload name', props.name, 'choose a name such as "private-reg"');
+  checkNamespace(scope, namespace);
+  checkKubeName(scope, 'label', 'container name', props.containerName, 'choose a name such as "app"');
   if (kind === WorkloadKind.CRON_JOB && props.schedule === undefined) {
     throw constructError(scope, 'a CRON_JOB needs a schedule', 'set `schedule`, e.g. Cron.daily()');
   }

@@ -2,7 +2,8 @@ import { ApiObject, JsonPatch, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DockerConfigPayload, RegistryCredentials } from './credentials';
 import { constructError, problemWithFix } from './errors';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
+import { checkKubeName } from './kube-names';
 import { IProjectNamespaceObserver, Project } from './project';
 import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rancher-keys';
 import { RegistryScope } from './registry-scope';
@@ -143,7 +144,7 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
 
   private emitRancherSource(): void {
     const project = this.project;
-    const backingNamespace = this.props.backingNamespace ?? `${project.clusterId}-${project.projectId}`;
+    const backingNamespace = rancherBackingNamespace(this.props);
     const source = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -156,8 +157,8 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
           ...(this.excluded.size > 0 ? { [RANCHER_IGNORE_NAMESPACES_ANNOTATION]: [...this.excluded].join(',') } : {}),
         },
       },
-      type: 'kubernetes.io/dockerconfigjson',
-      data: { '.dockerconfigjson': this.payload.base64 },
+      type: DOCKER_CONFIG_JSON_TYPE,
+      data: { [DOCKER_CONFIG_JSON_KEY]: this.payload.base64 },
       immutable: this.props.immutable,
     });
     if (this.excluded.size === 0 && this.props.annotations === undefined) {
@@ -178,14 +179,9 @@ class BoundCredentials extends RegistryCredentials {
 }
 
 function checkProps(scope: Construct, props: ProjectRegistryProps, name: string, mode: ProjectRegistryMode): void {
-  const nameProblem = dns1123SubdomainProblem(name);
-  if (nameProblem) throw constructError(scope, `secret name "${name}" ${nameProblem}`, 'choose a name such as "ghcr-pull"');
+  checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "ghcr-pull"');
   for (const namespace of props.excludeNamespaces ?? []) {
-    const problem = dns1123LabelProblem(namespace);
-    if (problem) {
-      throw constructError(scope, `excluded namespace "${namespace}" ${problem}`,
-        'list namespace names; patterns are not supported (Rancher matches exact names)');
-    }
+    checkKubeName(scope, 'label', 'excluded namespace', namespace, 'list namespace names; patterns are not supported (Rancher matches exact names)');
   }
   if (mode !== ProjectRegistryMode.RANCHER_PROJECT_SCOPED) {
     if (props.backingNamespace !== undefined) {
@@ -197,7 +193,10 @@ function checkProps(scope: Construct, props: ProjectRegistryProps, name: string,
     throw constructError(scope, `RANCHER_PROJECT_SCOPED needs a Rancher project, but project "${props.project.node.path}" has no clusterId and projectId`,
       'set clusterId and projectId on the Project (as Rancher shows them, e.g. "c-abc12" and "p-xyz34"), or use ProjectRegistryMode.COPY_PER_NAMESPACE');
   }
-  const backing = props.backingNamespace ?? `${props.project.clusterId}-${props.project.projectId}`;
-  const problem = dns1123LabelProblem(backing);
-  if (problem) throw constructError(scope, `backing namespace "${backing}" ${problem}`, 'set `backingNamespace` to the namespace Rancher shows for the project');
+  checkKubeName(scope, 'label', 'backing namespace', rancherBackingNamespace(props), 'set `backingNamespace` to the namespace Rancher shows for the project');
+}
+
+/** Where Rancher keeps a project's scoped secrets: `<clusterId>-<projectId>` unless overridden. */
+function rancherBackingNamespace(props: ProjectRegistryProps): string {
+  return props.backingNamespace ?? `${props.project.clusterId}-${props.project.projectId}`;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { constructError } from './errors';
-import { dns1123LabelProblem } from './kube-names';
+import { checkNamespace } from './kube-names';
 import { RANCHER_PROJECT_ID_KEY } from './rancher-keys';
 import { RegistryScope } from './registry-scope';
 
@@ -76,8 +76,7 @@ export class Project extends Construct {
 
   /** Adds a namespace: it gets the project's registries, whenever they were declared. */
   public addNamespace(namespace: string): void {
-    const problem = dns1123LabelProblem(namespace);
-    if (problem) throw constructError(this, `namespace "${namespace}" ${problem}`, 'choose a namespace such as "team-a"');
+    checkNamespace(this, namespace);
     if (this.namespaceList.includes(namespace)) {
       throw constructError(this, `namespace "${namespace}" is already in the project`, 'add each namespace once');
     }

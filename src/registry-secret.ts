@@ -3,16 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
 import { constructError } from './errors';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
+import { checkKubeName, checkNamespace } from './kube-names';
 import { withoutUndefined } from './objects';
 import { RegistryScope } from './registry-scope';
 import { registryServerProblem } from './registry-server';
 import { secretHashSuffix } from './secret-hash';
 
-/** The Secret type of a registry secret. */
-export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
-/** The single data key of a `kubernetes.io/dockerconfigjson` Secret. */
-export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
 /** The API server's limit on a Secret's total data size. */
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
@@ -147,14 +144,8 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
 }
 
 function checkNames(scope: Construct, name: string | undefined, namespace: string | undefined): void {
-  const nameProblem = name === undefined ? undefined : dns1123SubdomainProblem(name);
-  if (nameProblem) {
-    throw constructError(scope, `secret name "${name}" ${nameProblem}`, 'choose a name such as "quay-pull"');
-  }
-  const namespaceProblem = namespace === undefined ? undefined : dns1123LabelProblem(namespace);
-  if (namespaceProblem) {
-    throw constructError(scope, `namespace "${namespace}" ${namespaceProblem}`, 'choose a namespace such as "team-a"');
-  }
+  checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "quay-pull"');
+  checkNamespace(scope, namespace);
 }
 
 function checkPayloadSize(scope: Construct, base64: string): void {
@@ -171,8 +162,7 @@ function secretName(scope: Construct, props: RegistrySecretProps, data: Record<s
     throw constructError(scope, 'appendHash needs a name to append the hash to', 'set `name`, e.g. "quay-pull"');
   }
   const hashed = `${props.name}-${secretHashSuffix({ name: props.name, type: DOCKER_CONFIG_JSON_TYPE, data })}`;
-  const problem = dns1123SubdomainProblem(hashed);
-  if (problem) throw constructError(scope, `secret name with hash "${hashed}" ${problem}`, 'shorten `name`');
+  checkKubeName(scope, 'subdomain', 'secret name with hash', hashed, 'shorten `name`');
   return hashed;
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { constructError } from './errors';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from './kube-names';
+import { checkKubeName, checkNamespace } from './kube-names';
 import { withoutUndefined } from './objects';
 import { IRegistrySecret } from './registry-secret';
 
@@ -36,10 +36,8 @@ export class ServiceAccountPullSecrets extends Construct {
     super(scope, id);
     const name = props.serviceAccountName ?? 'default';
     const namespace = props.namespace ?? Chart.of(this).namespace;
-    const nameProblem = dns1123SubdomainProblem(name);
-    if (nameProblem) throw constructError(this, `service account name "${name}" ${nameProblem}`, 'use a name such as "default" or "builder"');
-    const namespaceProblem = namespace === undefined ? undefined : dns1123LabelProblem(namespace);
-    if (namespaceProblem) throw constructError(this, `namespace "${namespace}" ${namespaceProblem}`, 'choose a namespace such as "team-a"');
+    checkKubeName(this, 'subdomain', 'service account name', name, 'use a name such as "default" or "builder"');
+    checkNamespace(this, namespace);
     if (props.secrets.length === 0) {
       throw constructError(this, 'no secrets to attach', 'pass at least one registry secret in `secrets`');
     }

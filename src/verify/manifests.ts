@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { isPlainObject } from '../objects';
 import { InputError } from './errors';
 
 /** One Kubernetes object read from a manifest file. */
@@ -193,7 +194,3 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'a sequence' : `a ${typeof value === 'object' ? 'null' : typeof value} scalar`;
 }
 
-/** A JSON/YAML mapping. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -9,7 +9,8 @@ import { matchingRegistryKeys, parseRegistryKey } from '../credential-matching';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../image-reference';
 import { POD_SPEC_PATHS } from '../kube-kinds';
 import { Finding, finding, FindingLocation } from './findings';
-import { isPlainObject, ManifestObject } from './manifests';
+import { isPlainObject } from '../objects';
+import { ManifestObject } from './manifests';
 import { DecodedPullSecret, decodePullSecret, isPullSecretType, RegistryCredential, UnusablePullSecret } from './pull-secrets';
 import { projectScopedSecretProject, rancherCopiesInto } from './rancher';
 

@@ -8,11 +8,10 @@
 import { createHash } from 'crypto';
 import { inspect } from 'util';
 import { parseRegistryKey } from '../credential-matching';
-import { parseDockerConfig } from '../docker-config';
-import { isPlainObject } from './manifests';
+import { usableAuthsKeys } from '../docker-config';
+import { DOCKER_CONFIG_JSON_TYPE } from '../kube-kinds';
+import { isPlainObject } from '../objects';
 
-/** The Secret type of a docker config secret. */
-export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 /** The legacy Secret type, whose payload has no outer `auths`. */
 export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
 
@@ -123,13 +122,7 @@ export function decodePullSecret(secret: Readonly<Record<string, unknown>>): Dec
     return invalid(`has a .dockerconfigjson ${parsed.auths === undefined ? 'without an "auths" object' : 'whose "auths" is not an object'}`, pointer);
   }
   const auths = (dataKey === '.dockercfg' ? parsed : parsed.auths) as Record<string, unknown>;
-  let usable: readonly string[];
-  try {
-    usable = parseDockerConfig(JSON.stringify({ auths })).usableServers;
-  } catch (error) {
-    return invalid(`has a ${dataKey} that ${(error as Error).message}`, pointer);
-  }
-  return { ok: true, ...credentialsOf(auths, usable) };
+  return { ok: true, ...credentialsOf(auths, usableAuthsKeys(auths)) };
 }
 
 /** The decoded payload text, or what is wrong with the field. */
@@ -152,7 +145,7 @@ function readPayload(secret: Readonly<Record<string, unknown>>, dataKey: string)
   if (compact === '') {
     return { problem: `has an empty ${dataKey} in data`, pointer };
   }
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+  if (!isStandardBase64(compact)) {
     return { problem: `has a ${dataKey} in data that is not valid base64 (standard alphabet, padded)`, pointer };
   }
   const bytes = Buffer.from(compact, 'base64');
@@ -191,12 +184,15 @@ function credentialOfEntry(entry: Record<string, unknown>): RegistryCredential |
   const { auth, username, password } = entry;
   if (typeof auth === 'string' && auth !== '') {
     const compact = auth.replace(/[\r\n]/g, '');
-    if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-      return undefined;
-    }
+    if (!isStandardBase64(compact)) return undefined;
     const decoded = Buffer.from(compact, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon < 0 ? undefined : new RegistryCredential(decoded.slice(0, colon), decoded.slice(colon + 1));
   }
   return new RegistryCredential(String(username), String(password));
+}
+
+/** Standard alphabet, padded: what Go's base64.StdEncoding accepts once CR and LF are dropped. */
+function isStandardBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }

@@ -4,8 +4,9 @@
  * the project. The preflight counts such a copy as present in a pod's
  * namespace when the manifests show that namespace joined to the project.
  */
+import { isPlainObject } from '../objects';
 import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from '../rancher-keys';
-import { isPlainObject, ManifestObject } from './manifests';
+import { ManifestObject } from './manifests';
 
 /** Whether Rancher copies a source secret into a namespace: yes, no, or the manifests cannot tell. */
 export type RancherCopy = 'yes' | 'no' | 'unknown';
