@@ -1,4 +1,5 @@
-/** Kubernetes kinds and keys this library reads and writes. No imports, so the verify CLI can use them without loading cdk8s. */
+/** Kubernetes kinds and keys this library reads and writes. No cdk8s imports, so the verify CLI can use them without loading cdk8s. */
+import { isPlainObject } from './objects';
 
 /** The Secret type of a registry pull secret. */
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -15,3 +16,8 @@ export const POD_SPEC_PATHS: Readonly<Record<string, string>> = {
   Job: '/spec/template/spec',
   CronJob: '/spec/jobTemplate/spec/template/spec',
 };
+
+/** Follows a JSON pointer of plain keys (as in {@link POD_SPEC_PATHS}); undefined when a step is missing. */
+export function readPointer(document: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), document);
+}

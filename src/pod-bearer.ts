@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { POD_SPEC_PATHS } from './kube-kinds';
+import { POD_SPEC_PATHS, readPointer } from './kube-kinds';
 
 
 /** A container image, with the container it comes from (for messages). */
@@ -61,7 +61,7 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
   if (path === undefined) return undefined;
   let spec: any;
   const podSpec = () => {
-    spec ??= readPath(apiObject.toJson(), path) ?? {};
+    spec ??= (readPointer(apiObject.toJson(), path) as any) ?? {};
     return spec;
   };
   return {
@@ -72,10 +72,6 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
       .map((c: any) => ({ container: String(c?.name), image: String(c?.image ?? '') })),
     explicitSecrets: () => (podSpec().imagePullSecrets ?? []).map((ref: any) => String(ref?.name)),
   };
-}
-
-function readPath(document: any, path: string): any {
-  return path.split('/').slice(1).reduce((node, key) => (node == null ? undefined : node[key]), document);
 }
 
 /**

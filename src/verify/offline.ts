@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'util';
 import { matchingRegistryKeys, parseRegistryKey } from '../credential-matching';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../image-reference';
-import { POD_SPEC_PATHS } from '../kube-kinds';
+import { POD_SPEC_PATHS, readPointer } from '../kube-kinds';
 import { Finding, finding, FindingLocation } from './findings';
 import { isPlainObject } from '../objects';
 import { ManifestObject } from './manifests';
@@ -435,7 +435,3 @@ function isCoreGroup(apiVersion: string): boolean {
   return apiVersion === '' || apiGroup(apiVersion) === '';
 }
 
-/** Follows a JSON pointer of plain keys (as in POD_SPEC_PATHS). */
-function readPointer(document: unknown, pointer: string): unknown {
-  return pointer.split('/').slice(1).reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), document);
-}
