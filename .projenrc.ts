@@ -50,7 +50,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   bundledDeps: ['yaml@^2.5.0'],
-  bin: { 'cdk8s-private-registry': 'lib/cli.js' },
+  bin: { 'cdk8s-private-registry': 'lib/verify/cli.js' },
 });
 
 project.gitignore.exclude('/artifacts/');
@@ -67,6 +67,30 @@ for (const dir of ['example', 'bench']) {
     include: ['**/*.ts'],
   });
 }
+
+// Dependencies point one way (docs/architecture.md): constructs (src/*.ts) -> wiring -> rules; verify -> rules.
+// Every import counts, type-only ones too: `import type` is not allowed, so import/no-cycle sees them all.
+const layer = (folder: string, mayImport: string[]) => ({
+  target: `./src/${folder}`,
+  from: './src',
+  except: [`./${folder}`, ...mayImport.map((dir) => `./${dir}`)],
+  message: `src/${folder} may import only from ${[folder, ...mayImport].map((dir) => `src/${dir}`).join(', ')}: see docs/architecture.md`,
+});
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'no-type-imports' }],
+  'import/no-restricted-paths': ['error', {
+    zones: [layer('rules', []), layer('wiring', ['rules']), layer('verify', ['rules'])],
+  }],
+});
+// Pure rules know nothing of cdk8s; the preflight runs without loading it.
+const noCdk8s = (why: string) => ({
+  'no-restricted-imports': ['error', {
+    paths: ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((name) => ({ name, message: why })),
+  }],
+});
+project.eslint?.addOverride({ files: ['src/rules/**/*.ts'], rules: noCdk8s('src/rules holds pure functions: no cdk8s or constructs imports') });
+project.eslint?.addOverride({ files: ['src/verify/**/*.ts'], rules: noCdk8s('the verify CLI must run without loading cdk8s') });
 
 // The example's cdk8s.yaml runs our validation plugin from lib/, so compile first.
 const synth = project.addTask('synth', {

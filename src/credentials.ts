@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
-import { encodeDockerConfigJson, parseDockerConfig } from './docker-config';
-import { constructError } from './errors';
+import { DOCKER_HUB_SERVER } from './rules/docker-hub';
+import { encodeDockerConfigJson, parseDockerConfig } from './rules/dockerconfigjson';
+import { constructError } from './wiring/construct-errors';
 
 /** Options for {@link RegistryCredentials.fromUsernamePassword}. */
 export interface UsernamePasswordOptions {
@@ -38,9 +39,6 @@ export interface DockerConfigPayload {
   readonly servers: string[];
 }
 
-/** The server kubectl uses when `--docker-server` is not given. */
-export const DEFAULT_SERVER = 'https://index.docker.io/v1/';
-
 /**
  * Where a registry secret's credentials come from. Values are read when the
  * secret is constructed (that is, at synth); no error message ever quotes them.
@@ -73,8 +71,25 @@ export abstract class RegistryCredentials {
     return new DockerConfigFileCredentials(path);
   }
 
+  /** Payloads already read, by server: every secret made from these credentials gets the same bytes. */
+  private readonly payloads = new Map<string | undefined, DockerConfigPayload>();
+
   /** Produces the payload for a secret; `scope` is the secret, for error messages. */
   public abstract bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload;
+
+  /**
+   * {@link bind}, once per server: the environment or file is read once per
+   * synth however many secrets (a project's copies) use these credentials.
+   * @internal
+   */
+  public _bindOnce(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
+    let payload = this.payloads.get(options.server);
+    if (payload === undefined) {
+      payload = this.bind(scope, options);
+      this.payloads.set(options.server, payload);
+    }
+    return payload;
+  }
 }
 
 class LiteralCredentials extends RegistryCredentials {
@@ -99,7 +114,7 @@ class LiteralCredentials extends RegistryCredentials {
     if (!this.password) {
       throw constructError(scope, `${this.passwordSource} is empty`, 'give the registry password or access token');
     }
-    const server = options.server ?? DEFAULT_SERVER;
+    const server = options.server ?? DOCKER_HUB_SERVER;
     const json = encodeDockerConfigJson({ [server]: { username: this.username, password: this.password, email: this.email } });
     return { base64: Buffer.from(json, 'utf8').toString('base64'), servers: [server] };
   }

@@ -1,10 +1,10 @@
 export * from './credentials';
 export * from './registry-server';
 export * from './registry-secret';
-export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
+export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
 export * from './private-image-workload';
 export * from './pull-secret-wiring';
 export * from './service-account-pull-secrets';
 export * from './project';
 export * from './project-registry';
-export * from './rancher-keys';
+export { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rules/rancher';

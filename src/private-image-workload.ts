@@ -1,12 +1,11 @@
-import { ApiObject, ApiObjectMetadata, Chart, Cron } from 'cdk8s';
+import { ApiObjectMetadata, Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { constructError } from './errors';
-import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } from './image-reference';
-import { checkKubeName, checkNamespace } from './kube-names';
-import { withoutUndefined } from './objects';
-import { podBearerOfPlus } from './pod-bearer';
-import { RegistryScope } from './registry-scope';
+import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } from './rules/image-reference';
+import { withoutUndefined } from './rules/objects';
+import { checkKubeName, checkNamespace, constructError } from './wiring/construct-errors';
+import { podBearerOfPlus } from './wiring/pod-bearer';
+import { RegistryScope } from './wiring/registry-scope';
 
 /** The kinds of workload {@link PrivateImageWorkload} can be. */
 export enum WorkloadKind {
@@ -175,21 +174,12 @@ export class PrivateImageWorkload extends Construct {
     this.container = this.workload.containers[0];
 
     const registryScope = RegistryScope.of(this);
-    const bearer = podBearerOfPlus(this.workload);
-    notifyOnNewContainers(this.workload, () => registryScope.changed());
-    registryScope.claim(ApiObject.of(this.workload));
-    // cdk8s runs this once per chart it serializes; only a registration or a new container changes the answer.
-    let wiredAt = -1;
-    let problems: string[] = [];
-    this.node.addValidation({
-      validate: () => {
-        if (wiredAt !== registryScope.version) {
-          problems = registryScope.wire(bearer, { extraPullSecrets: props.extraPullSecrets, allowUnmatchedImages: props.allowUnmatchedImages });
-          wiredAt = registryScope.version;
-        }
-        return problems;
-      },
+    const wired = registryScope.claim(podBearerOfPlus(this.workload), {
+      extraPullSecrets: props.extraPullSecrets,
+      allowUnmatchedImages: props.allowUnmatchedImages,
     });
+    // cdk8s runs this once per chart it serializes; the scope re-wires only when something it depends on changed.
+    this.node.addValidation({ validate: () => [...registryScope.problemsOf(wired)] });
   }
 
   /** The workload's `metadata.name`. */
@@ -212,26 +202,6 @@ function createWorkload(scope: Construct, kind: WorkloadKind, props: PrivateImag
       return new kplus.Job(scope, 'Workload', common);
     case WorkloadKind.CRON_JOB:
       return new kplus.CronJob(scope, 'Workload', { ...common, schedule: props.schedule! });
-  }
-}
-
-/**
- * Containers added to the workload after construction change its wiring.
- * Telling the scope when that happens lets every other validation pass of
- * a synth reuse the last result instead of re-reading every workload.
- */
-function notifyOnNewContainers(workload: kplus.AbstractPod, notify: () => void): void {
-  for (const method of ['addContainer', 'addInitContainer', 'attachContainer'] as const) {
-    const original = workload[method] as (...args: unknown[]) => unknown;
-    Object.defineProperty(workload, method, {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        const result = original.apply(workload, args);
-        notify();
-        return result;
-      },
-    });
   }
 }
 

@@ -1,13 +1,16 @@
 import { ApiObject, JsonPatch, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DockerConfigPayload, RegistryCredentials } from './credentials';
-import { constructError, problemWithFix } from './errors';
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
-import { checkKubeName } from './kube-names';
-import { IProjectNamespaceObserver, Project } from './project';
-import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rancher-keys';
-import { RegistryScope } from './registry-scope';
+import { Project } from './project';
 import { RegistrySecret } from './registry-secret';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
+import { problemWithFix } from './rules/messages';
+import {
+  RANCHER_COPY_HOLDER, RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL, rancherBackingNamespace,
+} from './rules/rancher';
+import { checkKubeName, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { PullSecretOrigin, PullSecretSource } from './wiring/pull-secret-source';
+import { RegistryScope } from './wiring/registry-scope';
 
 /** How a {@link ProjectRegistry} reaches the namespaces of its project. */
 export enum ProjectRegistryMode {
@@ -75,7 +78,7 @@ export interface ProjectRegistryProps {
  * project-scoped secret. Either way, workloads in the project's namespaces
  * are wired to it like to a namespace's own RegistrySecret.
  */
-export class ProjectRegistry extends Construct implements IProjectNamespaceObserver {
+export class ProjectRegistry extends Construct {
   /** The secret name, the same in every namespace. */
   public readonly name: string;
   /** The registry servers the credential serves. */
@@ -99,16 +102,21 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
     checkProps(this, props, this.name, this.mode);
 
     // Read once, so every copy is byte-identical and the environment is read once.
-    this.payload = props.credentials.bind(this, { server: props.server });
+    this.payload = props.credentials._bindOnce(this, { server: props.server });
     this.servers = this.payload.servers;
 
     this.node.addValidation({ validate: () => this.unknownExclusions() });
+    const registryScope = RegistryScope.of(this);
+    const source = this.pullSecretSource();
+    registryScope.addSource(source);
     if (this.mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED) {
-      this.emitRancherSource();
-      RegistryScope.of(this).addProjectScopedSecret(this);
-    } else {
-      this.project.observeNamespaces(this);
+      this.emitRancherSource(props.backingNamespace ?? rancherBackingNamespace(this.project.clusterId!, this.project.projectId!));
     }
+    this.project._forEachNamespace((namespace) => {
+      if (this.excluded.has(namespace)) return;
+      if (this.mode === ProjectRegistryMode.COPY_PER_NAMESPACE) this.emitCopy(namespace);
+      registryScope.sourceChanged(source);
+    });
   }
 
   /** Whether the registry reaches `namespace`: a project namespace that is not excluded. */
@@ -121,14 +129,30 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
     return this.copies.get(namespace);
   }
 
-  /** COPY_PER_NAMESPACE: a namespace joined the project (now or before); it gets its copy. */
-  public onProjectNamespace(namespace: string): void {
-    if (this.excluded.has(namespace)) return;
+  /**
+   * What the scope wires pods to: in copy mode the copies (emitted here), in
+   * Rancher mode the copies Rancher makes in every served namespace.
+   */
+  private pullSecretSource(): PullSecretSource {
+    const registry = this;
+    const rancher = this.mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED;
+    return {
+      declaredBy: this,
+      name: this.name,
+      servers: this.servers,
+      get namespaces() { return registry.project.namespaces.filter((namespace) => registry.servesNamespace(namespace)); },
+      origin: rancher ? PullSecretOrigin.PRODUCED : PullSecretOrigin.EMITTED,
+      holder: rancher ? RANCHER_COPY_HOLDER : undefined,
+    };
+  }
+
+  /** COPY_PER_NAMESPACE: a served namespace (now or later) gets its copy, from the payload read once. */
+  private emitCopy(namespace: string): void {
     this.copies.set(namespace, new RegistrySecret(this, namespace, {
       name: this.name,
       namespace,
       server: this.props.server,
-      credentials: new BoundCredentials(this.payload),
+      credentials: this.props.credentials,
       labels: this.props.labels,
       annotations: this.props.annotations,
       immutable: this.props.immutable,
@@ -142,9 +166,8 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
       'exclude only namespaces of the project; check the spelling'));
   }
 
-  private emitRancherSource(): void {
+  private emitRancherSource(backingNamespace: string): void {
     const project = this.project;
-    const backingNamespace = rancherBackingNamespace(this.props);
     const source = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -167,19 +190,9 @@ export class ProjectRegistry extends Construct implements IProjectNamespaceObser
   }
 }
 
-/** Credentials already read: every copy gets the same payload. */
-class BoundCredentials extends RegistryCredentials {
-  constructor(private readonly payload: DockerConfigPayload) {
-    super();
-  }
-
-  public bind(): DockerConfigPayload {
-    return this.payload;
-  }
-}
-
 function checkProps(scope: Construct, props: ProjectRegistryProps, name: string, mode: ProjectRegistryMode): void {
   checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "ghcr-pull"');
+  checkRegistryServer(scope, props.server);
   for (const namespace of props.excludeNamespaces ?? []) {
     checkKubeName(scope, 'label', 'excluded namespace', namespace, 'list namespace names; patterns are not supported (Rancher matches exact names)');
   }
@@ -193,10 +206,6 @@ function checkProps(scope: Construct, props: ProjectRegistryProps, name: string,
     throw constructError(scope, `RANCHER_PROJECT_SCOPED needs a Rancher project, but project "${props.project.node.path}" has no clusterId and projectId`,
       'set clusterId and projectId on the Project (as Rancher shows them, e.g. "c-abc12" and "p-xyz34"), or use ProjectRegistryMode.COPY_PER_NAMESPACE');
   }
-  checkKubeName(scope, 'label', 'backing namespace', rancherBackingNamespace(props), 'set `backingNamespace` to the namespace Rancher shows for the project');
-}
-
-/** Where Rancher keeps a project's scoped secrets: `<clusterId>-<projectId>` unless overridden. */
-function rancherBackingNamespace(props: ProjectRegistryProps): string {
-  return props.backingNamespace ?? `${props.project.clusterId}-${props.project.projectId}`;
+  checkKubeName(scope, 'label', 'backing namespace', props.backingNamespace ?? rancherBackingNamespace(props.project.clusterId!, props.project.projectId!),
+    'set `backingNamespace` to the namespace Rancher shows for the project');
 }

@@ -1,10 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { constructError } from './errors';
-import { checkNamespace } from './kube-names';
-import { RANCHER_PROJECT_ID_KEY } from './rancher-keys';
-import { RegistryScope } from './registry-scope';
-
+import { RANCHER_PROJECT_ID_KEY, rancherIdsProblem, rancherProjectReference } from './rules/rancher';
+import { checkNamespace, constructError } from './wiring/construct-errors';
+import { RegistryScope } from './wiring/registry-scope';
 
 /** Props for {@link Project}. */
 export interface ProjectProps {
@@ -32,15 +30,6 @@ export interface ProjectProps {
   readonly emitNamespaces?: boolean;
 }
 
-/** Something that wants to hear about a project's namespaces, as they are added. */
-export interface IProjectNamespaceObserver {
-  /** Called once for every namespace of the project, present and future. */
-  onProjectNamespace(namespace: string): void;
-}
-
-const CLUSTER_ID = /^(local|c-[a-z0-9]+(-[a-z0-9]+)*)$/;
-const PROJECT_ID = /^p-[a-z0-9]+$/;
-
 /**
  * A named group of namespaces, like a Rancher project. Registries of the
  * project ({@link ProjectRegistry}) serve every workload in its namespaces.
@@ -52,15 +41,17 @@ export class Project extends Construct {
   public readonly clusterId?: string;
   private readonly emitNamespaces: boolean;
   private readonly namespaceList: string[] = [];
-  private readonly observers: IProjectNamespaceObserver[] = [];
+  private readonly namespaceListeners: Array<(namespace: string) => void> = [];
 
   constructor(scope: Construct, id: string, props: ProjectProps = {}) {
     super(scope, id);
-    checkRancherIds(this, props.clusterId, props.projectId);
+    const idsProblem = rancherIdsProblem(props.clusterId, props.projectId);
+    if (idsProblem) throw constructError(this, idsProblem.problem, idsProblem.fix);
     this.projectId = props.projectId;
     this.clusterId = props.clusterId;
     this.emitNamespaces = props.emitNamespaces ?? true;
-    RegistryScope.of(this).addProject(this);
+    const list = this.namespaceList;
+    RegistryScope.of(this).addNamespaceGroup({ declaredBy: this, get namespaces() { return list; } });
     for (const namespace of props.namespaces ?? []) this.addNamespace(namespace);
   }
 
@@ -71,7 +62,7 @@ export class Project extends Construct {
 
   /** Rancher's `<clusterId>:<projectId>` reference, when both ids are set. */
   public get rancherProjectReference(): string | undefined {
-    return this.clusterId && this.projectId ? `${this.clusterId}:${this.projectId}` : undefined;
+    return this.clusterId && this.projectId ? rancherProjectReference(this.clusterId, this.projectId) : undefined;
   }
 
   /** Adds a namespace: it gets the project's registries, whenever they were declared. */
@@ -82,14 +73,18 @@ export class Project extends Construct {
     }
     this.namespaceList.push(namespace);
     if (this.emitNamespaces) this.emitNamespace(namespace);
-    RegistryScope.of(this).projectsChanged();
-    for (const observer of this.observers) observer.onProjectNamespace(namespace);
+    RegistryScope.of(this).namespaceGroupChanged();
+    for (const listener of this.namespaceListeners) listener(namespace);
   }
 
-  /** Registers `observer` and replays the namespaces added so far. */
-  public observeNamespaces(observer: IProjectNamespaceObserver): void {
-    this.observers.push(observer);
-    for (const namespace of this.namespaceList) observer.onProjectNamespace(namespace);
+  /**
+   * Calls `listener` for every namespace of the project, those added so far
+   * and those added later (a project registry's copies follow them).
+   * @internal
+   */
+  public _forEachNamespace(listener: (namespace: string) => void): void {
+    this.namespaceListeners.push(listener);
+    for (const namespace of this.namespaceList) listener(namespace);
   }
 
   private emitNamespace(namespace: string): void {
@@ -103,20 +98,5 @@ export class Project extends Construct {
     });
     // Namespaces are cluster-scoped: drop the namespace cdk8s copies from the chart.
     if (Chart.of(this).namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  }
-}
-
-function checkRancherIds(scope: Construct, clusterId: string | undefined, projectId: string | undefined): void {
-  if (clusterId !== undefined && !CLUSTER_ID.test(clusterId)) {
-    throw constructError(scope, `Rancher cluster id "${clusterId}" is not a cluster id`,
-      'use the id Rancher shows for the cluster, e.g. "c-abc12", "c-m-1a2b3c4d" or "local" (not its display name)');
-  }
-  if (projectId !== undefined && !PROJECT_ID.test(projectId)) {
-    throw constructError(scope, `Rancher project id "${projectId}" is not a project id`,
-      'use the id Rancher shows for the project, e.g. "p-xyz34" (not its display name, and without the "c-abc12:" prefix)');
-  }
-  if ((clusterId === undefined) !== (projectId === undefined)) {
-    throw constructError(scope, `only ${clusterId ? 'clusterId' : 'projectId'} is set; Rancher binds a namespace with both`,
-      'set both clusterId and projectId, or neither');
   }
 }

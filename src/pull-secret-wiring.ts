@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { containerCountKey, PodBearer, podBearerOfApiObject, podBearerOfPlus } from './pod-bearer';
-import { RegistryScope } from './registry-scope';
+import { PodBearer, podBearerOfApiObject, podBearerOfPlus } from './wiring/pod-bearer';
+import { RegistryScope, WiredBearer } from './wiring/registry-scope';
 
 /** Options for {@link PullSecretWiring.applyTo}. */
 export interface PullSecretWiringOptions {
@@ -29,34 +29,33 @@ export class PullSecretWiring {
    */
   public static applyTo(scope: IConstruct, options: PullSecretWiringOptions = {}): void {
     const registryScope = RegistryScope.of(scope);
-    registryScope.changed();
-    // Finding the pod bearers walks the subtree: once per synth, not once per chart (see SynthPassTracker).
-    const found: { fingerprint?: string; value?: FoundBearer[] } = {};
+    const wired: WiredBearer[] = [];
+    // Finding new pod bearers walks the subtree: once per synth, not once per chart (see SynthPassTracker);
+    // the pass fingerprint also changes whenever a wired bearer or a source changed.
+    const problems: { fingerprint?: string; value?: string[] } = {};
     scope.node.addValidation({
-      validate: () => registryScope.passes.memoize(found, () => podBearersUnder(scope, registryScope)).flatMap(({ bearer, pod }) =>
-        registryScope.wire(bearer, { ...options, inputsKey: pod ? containerCountKey(pod) : 'raw' })
-          .map((problem) => `[${bearer.construct.node.path}] ${problem}`)),
+      validate: () => registryScope.passes.memoize(problems, () => {
+        for (const bearer of podBearersUnder(scope, registryScope)) {
+          const handle = registryScope.adopt(bearer, options);
+          if (handle) wired.push(handle);
+        }
+        return wired.flatMap((handle) => registryScope.problemsOf(handle).map((problem) => `[${handle.bearer.construct.node.path}] ${problem}`));
+      }),
     });
   }
 
   private constructor() {}
 }
 
-interface FoundBearer {
-  readonly bearer: PodBearer;
-  /** The cdk8s-plus pod, when it is one: its containers can still be added to. */
-  readonly pod?: kplus.AbstractPod;
-}
-
-/** Pod bearers under `scope` that no construct of this library wires itself; one pass over the subtree. */
-function podBearersUnder(scope: IConstruct, registryScope: RegistryScope): FoundBearer[] {
-  const found: FoundBearer[] = [];
+/** Pod bearers under `scope` that nothing wires yet; one pass over the subtree. */
+function podBearersUnder(scope: IConstruct, registryScope: RegistryScope): PodBearer[] {
+  const found: PodBearer[] = [];
   for (const construct of scope.node.findAll()) {
     if (construct instanceof kplus.AbstractPod) {
-      if (!registryScope.isClaimed(ApiObject.of(construct))) found.push({ bearer: podBearerOfPlus(construct), pod: construct });
-    } else if (construct instanceof ApiObject && !(construct.node.scope instanceof kplus.AbstractPod) && !registryScope.isClaimed(construct)) {
+      if (!registryScope.isWired(ApiObject.of(construct))) found.push(podBearerOfPlus(construct));
+    } else if (construct instanceof ApiObject && !(construct.node.scope instanceof kplus.AbstractPod) && !registryScope.isWired(construct)) {
       const bearer = podBearerOfApiObject(construct);
-      if (bearer) found.push({ bearer });
+      if (bearer) found.push(bearer);
     }
   }
   return found;

@@ -2,13 +2,12 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
-import { constructError } from './errors';
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './kube-kinds';
-import { checkKubeName, checkNamespace } from './kube-names';
-import { withoutUndefined } from './objects';
-import { RegistryScope } from './registry-scope';
-import { registryServerProblem } from './registry-server';
-import { secretHashSuffix } from './secret-hash';
+import { secretHashSuffix } from './rules/append-hash';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
+import { withoutUndefined } from './rules/objects';
+import { checkKubeName, checkNamespace, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { PullSecretOrigin } from './wiring/pull-secret-source';
+import { RegistryScope } from './wiring/registry-scope';
 
 /** The API server's limit on a Secret's total data size. */
 export const MAX_SECRET_BYTES = 1024 * 1024;
@@ -105,15 +104,9 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
     super(scope, id);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     checkNames(this, props.name, this.namespace);
-    if (props.server !== undefined) {
-      const problem = registryServerProblem(props.server);
-      if (problem) {
-        throw constructError(this, `registry server "${props.server}" ${problem}`,
-          'give a host with optional port and path, e.g. "quay.io", "registry.example.com:5000" or "https://index.docker.io/v1/"');
-      }
-    }
+    checkRegistryServer(this, props.server);
 
-    const payload = props.credentials.bind(this, { server: props.server });
+    const payload = props.credentials._bindOnce(this, { server: props.server });
     checkPayloadSize(this, payload.base64);
     this.servers = payload.servers;
     this.server = payload.servers[0];
@@ -134,7 +127,9 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
       data,
       immutable: props.immutable,
     });
-    RegistryScope.of(this).addSecret(this);
+    RegistryScope.of(this).addSource({
+      declaredBy: this, name: this.name, servers: this.servers, namespaces: [this.namespace], origin: PullSecretOrigin.EMITTED,
+    });
   }
 
   /** @see kplus.ISecret.envValue */
@@ -182,12 +177,11 @@ class ImportedRegistrySecret extends Construct implements IRegistrySecret {
     if (options.servers.length === 0) {
       throw constructError(this, `imported secret "${name}" lists no servers`, 'pass the `auths` keys of the existing secret in `servers`');
     }
-    for (const server of options.servers) {
-      const problem = registryServerProblem(server);
-      if (problem) throw constructError(this, `registry server "${server}" ${problem}`, 'pass the `auths` keys exactly as in the existing secret');
-    }
+    for (const server of options.servers) checkRegistryServer(this, server, 'pass the `auths` keys exactly as in the existing secret');
     this.servers = [...options.servers];
-    RegistryScope.of(this).addSecret(this, { imported: true });
+    RegistryScope.of(this).addSource({
+      declaredBy: this, name, servers: this.servers, namespaces: [this.namespace], origin: PullSecretOrigin.EXISTING, holder: 'existing secret, imported',
+    });
   }
 
   public get server(): string {

@@ -1,12 +1,11 @@
-/**
- * Registry server strings: presets for the common hosts, and the check that
- * a server is something the kubelet can match (REFERENCE.md §2.2).
- */
+/** Registry server presets for the common hosts. */
+import { DOCKER_HUB_SERVER } from './rules/docker-hub';
+import { registryServerProblem } from './rules/registry-server';
 
 /** Servers of common registries, written as `kubectl --docker-server` and the Rancher UI write them. */
 export class RegistryServer {
   /** Docker Hub, as kubectl writes it by default: `https://index.docker.io/v1/`. */
-  public static readonly DOCKER_HUB = 'https://index.docker.io/v1/';
+  public static readonly DOCKER_HUB = DOCKER_HUB_SERVER;
   /** Quay.io. */
   public static readonly QUAY = 'quay.io';
   /** GitHub Container Registry. */
@@ -62,51 +61,4 @@ export class RegistryServer {
   }
 
   private constructor() {}
-}
-
-const HOST_LABEL = /^[A-Za-z0-9*?[\]]([A-Za-z0-9*?[\]-]*[A-Za-z0-9*?[\]])?$/;
-
-/**
- * Why `server` is not a registry server the kubelet can match, or undefined.
- * Accepted: `host`, `host:port`, an optional `http(s)://` scheme and a path
- * (`https://index.docker.io/v1/`, `registry.example.com/team`), IPv4 and
- * bracketed IPv6 hosts, and the kubelet's glob characters in host labels.
- */
-export function registryServerProblem(server: string): string | undefined {
-  if (server.trim() === '') return 'is empty';
-  if (/\s/.test(server)) return 'contains whitespace';
-  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(server);
-  // Case matters: the kubelet only recognises lowercase schemes; `HTTPS://x` never matches.
-  if (schemeMatch && !/^https?$/.test(schemeMatch[1])) {
-    return `has scheme "${schemeMatch[1]}"; only lowercase http:// and https:// (or none) are allowed`;
-  }
-  const rest = schemeMatch ? server.slice(schemeMatch[0].length) : server;
-  if (/[?#@]/.test(rest)) return 'must not contain a query, fragment or user name';
-  const hostPort = rest.split('/')[0];
-  if (hostPort === '') return 'has no host';
-  const { host, port } = splitHostPort(hostPort);
-  if (port !== undefined) {
-    if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-      return `has port "${port}"; a port is a number from 1 to 65535`;
-    }
-  }
-  if (host.startsWith('[')) {
-    return /^\[[0-9A-Fa-f:.]+\]$/.test(host) ? undefined : `has a malformed IPv6 host "${host}"`;
-  }
-  const badLabel = host.split('.').find((label) => !HOST_LABEL.test(label));
-  if (badLabel !== undefined) {
-    return `has host "${host}" with an invalid label "${badLabel}"`;
-  }
-  return undefined;
-}
-
-function splitHostPort(hostPort: string): { host: string; port?: string } {
-  if (hostPort.startsWith('[')) {
-    const end = hostPort.indexOf(']');
-    if (end < 0) return { host: hostPort };
-    const after = hostPort.slice(end + 1);
-    return { host: hostPort.slice(0, end + 1), port: after.startsWith(':') ? after.slice(1) : undefined };
-  }
-  const colon = hostPort.lastIndexOf(':');
-  return colon < 0 ? { host: hostPort } : { host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1) };
 }

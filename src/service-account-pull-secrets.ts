@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { constructError } from './errors';
-import { checkKubeName, checkNamespace } from './kube-names';
-import { withoutUndefined } from './objects';
 import { IRegistrySecret } from './registry-secret';
+import { withoutUndefined } from './rules/objects';
+import { crossNamespaceProblem } from './rules/pull-secret-namespace';
+import { checkKubeName, checkNamespace, constructError } from './wiring/construct-errors';
 
 /** Props for {@link ServiceAccountPullSecrets}. */
 export interface ServiceAccountPullSecretsProps {
@@ -42,10 +42,8 @@ export class ServiceAccountPullSecrets extends Construct {
       throw constructError(this, 'no secrets to attach', 'pass at least one registry secret in `secrets`');
     }
     for (const secret of props.secrets) {
-      if (secret.namespace !== undefined && namespace !== undefined && secret.namespace !== namespace) {
-        throw constructError(this, `secret "${secret.name}" is in namespace "${secret.namespace}", the service account in "${namespace}"; Kubernetes ignores pull secrets from other namespaces`,
-          `attach a secret of namespace "${namespace}"`);
-      }
+      const elsewhere = crossNamespaceProblem(secret.name, secret.namespace, 'the service account is', namespace);
+      if (elsewhere) throw constructError(this, elsewhere, `attach a secret of namespace "${namespace}"`);
     }
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',

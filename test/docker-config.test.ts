@@ -1,4 +1,4 @@
-import { encodeDockerConfigJson, goJsonString, parseDockerConfig } from '../src/docker-config';
+import { encodeDockerConfigJson, goJsonString, parseDockerConfig } from '../src/rules/dockerconfigjson';
 
 describe('goJsonString', () => {
   test.each([
@@ -36,7 +36,7 @@ describe('parseDockerConfig', () => {
       auths: { 'a.io': { auth: 'dTpw' }, 'b.io': {}, 'c.io': { username: 'u', password: 'p' } },
       credsStore: 'desktop',
     }));
-    expect(parsed).toEqual({ usableServers: ['a.io', 'c.io'], unusableServers: ['b.io'], usesCredentialHelpers: true });
+    expect(parsed).toEqual({ usableServers: ['a.io', 'c.io'], usesCredentialHelpers: true });
   });
   test.each([['not json', 'is not valid JSON'], ['[]', 'is not a JSON object'], ['{"auths":[]}', 'not an object']])(
     '%s is rejected', (text, message) => {

@@ -1,9 +1,8 @@
 import {
   defaultPullPolicy,
   InvalidImageReferenceError,
-  isDockerHubImage,
   parseImageReference,
-} from '../src/image-reference';
+} from '../src/rules/image-reference';
 
 const SHA256 = 'sha256:' + 'a'.repeat(64);
 const SHA384 = 'sha384:' + 'b'.repeat(96);
@@ -143,19 +142,5 @@ describe('defaultPullPolicy (API server defaulting looks at the tag only)', () =
     ['nginx:latest@' + SHA256, 'Always'],
   ])('%s -> %s', (input, policy) => {
     expect(defaultPullPolicy(parseImageReference(input))).toBe(policy);
-  });
-});
-
-describe('isDockerHubImage', () => {
-  test.each([
-    ['nginx', true],
-    ['docker.io/user/app', true],
-    ['index.docker.io/user/app', true],
-    ['quay.io/org/app', false],
-    ['localhost/app', false],
-    ['registry-1.docker.io/library/nginx', false],
-    ['Docker.io/user/app', false],
-  ])('%s -> %s', (input, expected) => {
-    expect(isDockerHubImage(parseImageReference(input))).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { RegistryServer } from '../src';
-import { registryServerProblem } from '../src/registry-server';
+import { registryServerProblem } from '../src/rules/registry-server';
 
 describe('RegistryServer presets', () => {
   test.each([

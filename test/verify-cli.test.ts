@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli, USAGE } from '../src/cli';
-import { FINDING_STATUSES } from '../src/verify';
+import { runCli, USAGE } from '../src/verify/cli';
+import { FINDING_STATUSES } from '../src/verify/findings';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -162,7 +162,7 @@ describe('output', () => {
 });
 
 describe('as a process', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'cli.ts'), ...args], {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'verify', 'cli.ts'), ...args], {
     encoding: 'utf8', cwd: path.join(__dirname, '..'), timeout: 60_000,
   });
 

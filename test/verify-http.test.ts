@@ -1,10 +1,10 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { inspect } from 'util';
-import {
-  HttpRequest, HttpResponse, Limiter, MANIFEST_MEDIA_TYPES, nodeTransport, parseWwwAuthenticate, RegistryClient, RegistryCredential,
-  TransportError, withConcurrencyLimit, withRetry,
-} from '../src/verify';
+import { HttpRequest, HttpResponse, Limiter, nodeTransport, TransportError, withConcurrencyLimit, withRetry } from '../src/verify/http';
+import { RegistryCredential } from '../src/verify/pull-secrets';
+import { MANIFEST_MEDIA_TYPES, RegistryClient } from '../src/verify/registry-client';
+import { parseWwwAuthenticate } from '../src/verify/www-authenticate';
 
 describe('parseWwwAuthenticate', () => {
   test.each<[string, ReturnType<typeof parseWwwAuthenticate>]>([

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  checkOffline, decodePullSecret, Finding, FindingStatus, findManifestFiles, InputError, loadManifests, parseManifests, SEVERITY,
-} from '../src/verify';
+import { InputError } from '../src/verify/errors';
+import { Finding, FindingStatus, SEVERITY } from '../src/verify/findings';
+import { findManifestFiles, loadManifests, parseManifests } from '../src/verify/manifests';
+import { checkOffline } from '../src/verify/offline';
+import { decodePullSecret } from '../src/verify/pull-secrets';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
 const PASSWORD = 'S3cr3t-pa55word!';

@@ -10,8 +10,8 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../src/cli';
-import { JsonReport } from '../src/verify';
+import { runCli } from '../src/verify/cli';
+import { JsonReport } from '../src/verify/report';
 
 const PASSWORD = 'Pa55-online-s3cret';
 const WRONG_PASSWORD = 'not-the-password-x9';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ValidationContext } from 'cdk8s-cli/plugins';
-import { PullSecretValidation } from '../src/validation-plugin';
+import { PullSecretValidation } from '../src/verify/validation-plugin';
 
 // The loader that `cdk8s synth` uses is not among cdk8s-cli's exports: load its file directly.
 const cliPlugins = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins');

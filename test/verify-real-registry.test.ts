@@ -8,8 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { PrivateImageWorkload, RegistryCredentials, RegistrySecret, WorkloadKind } from '../src';
-import { runCli } from '../src/cli';
 import { describeWithTools, freePort, pushImage, REGISTRY_TOOLS, RunningRegistry, startRegistry } from './support/registry';
+import { runCli } from '../src/verify/cli';
 
 const USER = 'verify-robot';
 const PASSWORD = 'V3rify&<real>:pass';

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { isPlainObject } from '../objects';
 import { InputError } from './errors';
+import { isPlainObject } from '../rules/objects';
 
 /** One Kubernetes object read from a manifest file. */
 export interface ManifestObject {

@@ -2,17 +2,19 @@
  * The offline preflight: for every container image of every pod-bearing
  * object, are the pull secrets it references present in its namespace,
  * well-formed, and does one of their credentials apply to the image by the
- * kubelet's rules (REFERENCE.md §2)? Pure: objects in, findings out.
+ * kubelet's rules (docs/facts.md#kubelet-keyring)? Pure: objects in, findings out.
  */
 import { isDeepStrictEqual } from 'util';
-import { matchingRegistryKeys, parseRegistryKey } from '../credential-matching';
-import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../image-reference';
-import { POD_SPEC_PATHS, readPointer } from '../kube-kinds';
 import { Finding, finding, FindingLocation } from './findings';
-import { isPlainObject } from '../objects';
 import { ManifestObject } from './manifests';
 import { DecodedPullSecret, decodePullSecret, isPullSecretType, RegistryCredential, UnusablePullSecret } from './pull-secrets';
 import { projectScopedSecretProject, rancherCopiesInto } from './rancher';
+import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
+import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
+import { matchingRegistryKeys, parseRegistryKey } from '../rules/keyring';
+import { apiGroupOf, podKindOf, readPointer } from '../rules/kube-kinds';
+import { isPlainObject } from '../rules/objects';
+import { splitHostAndPort } from '../rules/registry-server';
 
 /** The namespace assumed for objects that set none, unless told otherwise. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -53,17 +55,6 @@ export interface OfflineResult {
   readonly candidates: PullCandidate[];
 }
 
-/** API groups each pod-bearing kind lives in (so a CRD that happens to be called `Job` is left alone). */
-const POD_KIND_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [''],
-  Deployment: ['apps', 'extensions'],
-  StatefulSet: ['apps'],
-  DaemonSet: ['apps', 'extensions'],
-  ReplicaSet: ['apps', 'extensions'],
-  Job: ['batch'],
-  CronJob: ['batch'],
-};
-
 const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
 /** Runs the offline checks on objects read by {@link loadManifests}. */
@@ -85,10 +76,9 @@ export function checkOffline(objects: readonly ManifestObject[], options: Offlin
 
 /** Whether the object runs pods, by kind and API group. */
 export function isPodBearer(object: ManifestObject): boolean {
-  const groups = POD_KIND_GROUPS[object.kind];
+  const podKind = podKindOf(object.kind);
   // Items of typed lists carry no apiVersion: trust the kind there.
-  return groups !== undefined && POD_SPEC_PATHS[object.kind] !== undefined
-    && (object.apiVersion === '' || groups.includes(apiGroup(object.apiVersion)));
+  return podKind !== undefined && (object.apiVersion === '' || podKind.groups.includes(apiGroupOf(object.apiVersion)));
 }
 
 /** Secrets, ServiceAccounts and Namespaces of the manifests, by namespace and name. */
@@ -149,7 +139,7 @@ class ObjectIndex {
     for (const source of elsewhere.filter((s) => projectScopedSecretProject(s) !== undefined)) {
       const copy = rancherCopiesInto(source, namespace, this.namespaces.get(namespace));
       if (copy === 'yes') {
-        // Rancher's copy overwrites a same-named secret of the namespace (REFERENCE.md §4).
+        // Rancher's copy overwrites a same-named secret of the namespace (docs/facts.md#rancher).
         return { state: 'found', secret: source, decoded: this.decode(source) };
       }
       rancherUnknown ??= copy === 'unknown' ? source : undefined;
@@ -221,7 +211,7 @@ interface UsableSecret {
 }
 
 function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[]): void {
-  const specPointer = POD_SPEC_PATHS[object.kind];
+  const specPointer = podKindOf(object.kind)!.specPath;
   const spec = readPointer(object.body, specPointer);
   if (!isPlainObject(spec)) {
     return; // no pod template: nothing will run
@@ -299,7 +289,7 @@ interface PullSecretRef {
 /**
  * The ServiceAccount admission plugin copies the account's
  * `imagePullSecrets` into a pod only when the pod has none of its own
- * (REFERENCE.md §2.8); the account is `default` unless named.
+ * (docs/facts.md#service-account-pull-secrets); the account is `default` unless named.
  */
 function pullSecretRefs(spec: Record<string, unknown>, namespace: string, index: ObjectIndex): PullSecretRef[] {
   const own = namesOf(spec.imagePullSecrets, '/imagePullSecrets');
@@ -382,9 +372,6 @@ function checkImage(image: unknown, usable: readonly UsableSecret[], pending: re
   };
 }
 
-/** Docker Hub's names: the kubelet looks images up as docker.io / index.docker.io; registry-1 is only its API host. */
-const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-
 /**
  * A credential for the image's registry host that the kubelet still does
  * not apply (port, path prefix, case or Docker Hub alias): almost always a
@@ -392,7 +379,7 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
  */
 function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): string | undefined {
   const image = splitDomain(reference.domain);
-  const fold = (host: string) => (DOCKER_HUB_HOSTS.has(host.toLowerCase()) ? 'docker.io' : host.toLowerCase());
+  const fold = (host: string) => (isDockerHubHost(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
   for (const secret of usable) {
     for (const key of secret.decoded.keys) {
       const parsed = parseRegistryKey(key);
@@ -418,20 +405,15 @@ function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): s
 }
 
 function splitDomain(domain: string): { host: string; port: string } {
-  const match = /^(\[[^\]]*\]|[^:]*)(?::([0-9]+))?$/.exec(domain);
-  return match ? { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: match[2] ?? '' } : { host: domain, port: '' };
+  const { host, port } = splitHostAndPort(domain);
+  return { host: host.replace(/^\[(.*)\]$/, '$1'), port: port ?? '' };
 }
 
 function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
 
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 function isCoreGroup(apiVersion: string): boolean {
-  return apiVersion === '' || apiGroup(apiVersion) === '';
+  return apiVersion === '' || apiGroupOf(apiVersion) === '';
 }
 

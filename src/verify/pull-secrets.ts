@@ -1,5 +1,5 @@
 /**
- * Pull secrets as the kubelet reads them (REFERENCE.md §1, §2.6): only
+ * Pull secrets as the kubelet reads them (docs/facts.md#pull-secret-types): only
  * `kubernetes.io/dockerconfigjson` (`.dockerconfigjson`, with `auths`) and
  * legacy `kubernetes.io/dockercfg` (`.dockercfg`, the bare server map)
  * count. Decoded values stay inside {@link RegistryCredential}; every
@@ -7,18 +7,14 @@
  */
 import { createHash } from 'crypto';
 import { inspect } from 'util';
-import { parseRegistryKey } from '../credential-matching';
-import { usableAuthsKeys } from '../docker-config';
-import { DOCKER_CONFIG_JSON_TYPE } from '../kube-kinds';
-import { isPlainObject } from '../objects';
-
-/** The legacy Secret type, whose payload has no outer `auths`. */
-export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
+import { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, usableAuthsKeys } from '../rules/dockerconfigjson';
+import { parseRegistryKey } from '../rules/keyring';
+import { isPlainObject } from '../rules/objects';
 
 /** The data key each pull secret type must carry. */
 const DATA_KEY: Readonly<Record<string, string>> = {
-  [DOCKER_CONFIG_JSON_TYPE]: '.dockerconfigjson',
-  [DOCKER_CFG_TYPE]: '.dockercfg',
+  [DOCKER_CONFIG_JSON_TYPE]: DOCKER_CONFIG_JSON_KEY,
+  [DOCKER_CFG_TYPE]: DOCKER_CFG_KEY,
 };
 
 /**
@@ -118,10 +114,10 @@ export function decodePullSecret(secret: Readonly<Record<string, unknown>>): Dec
   if (!isPlainObject(parsed)) {
     return invalid(`has a ${dataKey} that is not a JSON object`, pointer);
   }
-  if (dataKey === '.dockerconfigjson' && !isPlainObject(parsed.auths)) {
+  if (dataKey === DOCKER_CONFIG_JSON_KEY && !isPlainObject(parsed.auths)) {
     return invalid(`has a .dockerconfigjson ${parsed.auths === undefined ? 'without an "auths" object' : 'whose "auths" is not an object'}`, pointer);
   }
-  const auths = (dataKey === '.dockercfg' ? parsed : parsed.auths) as Record<string, unknown>;
+  const auths = (dataKey === DOCKER_CFG_KEY ? parsed : parsed.auths) as Record<string, unknown>;
   return { ok: true, ...credentialsOf(auths, usableAuthsKeys(auths)) };
 }
 

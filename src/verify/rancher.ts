@@ -1,12 +1,13 @@
 /**
- * Rancher project-scoped secrets (REFERENCE.md §4): one source secret in a
+ * Rancher project-scoped secrets in manifests: one source secret in a
  * project's backing namespace, copied by Rancher into every namespace of
- * the project. The preflight counts such a copy as present in a pod's
- * namespace when the manifests show that namespace joined to the project.
+ * the project (docs/facts.md#rancher). The preflight counts such a copy as
+ * present in a pod's namespace when the manifests show that namespace
+ * joined to the project. The rules themselves are in rules/rancher.ts.
  */
-import { isPlainObject } from '../objects';
-import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from '../rancher-keys';
 import { ManifestObject } from './manifests';
+import { isPlainObject } from '../rules/objects';
+import { ignoredNamespaces, namespaceProject, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from '../rules/rancher';
 
 /** Whether Rancher copies a source secret into a namespace: yes, no, or the manifests cannot tell. */
 export type RancherCopy = 'yes' | 'no' | 'unknown';
@@ -20,9 +21,6 @@ export function projectScopedSecretProject(secret: ManifestObject): string | und
 /**
  * Whether Rancher copies the project-scoped `secret` into `namespace`, judged
  * from the Namespace object when the manifests hold it (`unknown` otherwise).
- * As Rancher's controller: the namespace's `field.cattle.io/projectId`
- * annotation (`cluster:project`, else the label) names the project, and the
- * secret's ignore list holds exact, comma-separated names.
  */
 export function rancherCopiesInto(secret: ManifestObject, namespace: string, namespaceObject: ManifestObject | undefined): RancherCopy {
   const project = projectScopedSecretProject(secret);
@@ -32,16 +30,10 @@ export function rancherCopiesInto(secret: ManifestObject, namespace: string, nam
   if (namespaceObject === undefined) {
     return 'unknown';
   }
-  const annotation = stringMap(namespaceObject.body, 'annotations')[RANCHER_PROJECT_ID_KEY];
-  const namespaceProject = annotation?.includes(':')
-    ? annotation.slice(annotation.indexOf(':') + 1)
-    : stringMap(namespaceObject.body, 'labels')[RANCHER_PROJECT_ID_KEY];
-  if (namespaceProject !== project) {
+  if (namespaceProject(stringMap(namespaceObject.body, 'annotations'), stringMap(namespaceObject.body, 'labels')) !== project) {
     return 'no';
   }
-  const ignored = (stringMap(secret.body, 'annotations')[RANCHER_IGNORE_NAMESPACES_ANNOTATION] ?? '')
-    .split(',').map((entry) => entry.trim());
-  return ignored.includes(namespace) ? 'no' : 'yes';
+  return ignoredNamespaces(stringMap(secret.body, 'annotations')).includes(namespace) ? 'no' : 'yes';
 }
 
 function stringMap(body: Readonly<Record<string, unknown>>, field: 'labels' | 'annotations'): Record<string, string | undefined> {

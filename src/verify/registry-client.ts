@@ -1,5 +1,5 @@
 /**
- * The registry v2 pull check (REFERENCE.md §6): ping `/v2/`, answer its
+ * The registry v2 pull check (docs/facts.md#registry-v2-pull): ping `/v2/`, answer its
  * challenge (Basic, or a Bearer token from the realm it names), then
  * `HEAD` the manifest. Where credentials may go is decided here:
  *
@@ -13,6 +13,7 @@
 import { HttpResponse, HttpTransport, TransportError } from './http';
 import { RegistryCredential } from './pull-secrets';
 import { parseWwwAuthenticate } from './www-authenticate';
+import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN } from '../rules/docker-hub';
 
 /** The result of one pull check. */
 export type PullStatus = 'pullable' | 'unauthorized' | 'not-found' | 'unreachable' | 'registry-error';
@@ -48,7 +49,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** The host that serves the registry API for an image domain: Docker Hub's differs from its name. */
 export function registryApiHost(domain: string): string {
-  return domain === 'docker.io' ? 'registry-1.docker.io' : domain;
+  return domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_API_HOST : domain;
 }
 
 /** A check that ended early with a known result. */

@@ -4,10 +4,14 @@
  * Exit codes: 0 nothing to fix (warnings and info allowed), 1 problems
  * found, 2 usage, input or internal error.
  */
-import { dns1123LabelProblem } from './kube-names';
-import {
-  DEFAULT_CONCURRENCY, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, formatJson, formatTable, hasProblems, HttpTransport, InputError, verifyManifests,
-} from './verify';
+import { InputError } from './errors';
+import { hasProblems } from './findings';
+import { HttpTransport } from './http';
+import { DEFAULT_NAMESPACE } from './offline';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './online';
+import { formatJson, formatTable } from './report';
+import { verifyManifests } from './verify';
+import { dns1123LabelProblem } from '../rules/kube-names';
 
 /** Where the CLI writes; `process` fits. */
 export interface CliIo {

@@ -1,19 +1,15 @@
+/**
+ * Pod bearers: anything that runs pods — a cdk8s-plus workload or a raw
+ * `Kube*` object — seen the way the wiring needs it, and the one patch that
+ * sets its `imagePullSecrets`.
+ */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { POD_SPEC_PATHS, readPointer } from './kube-kinds';
+import { ContainerImage } from './pull-secret-plan';
+import { podKindOf, readPointer } from '../rules/kube-kinds';
 
-
-/** A container image, with the container it comes from (for messages). */
-export interface ContainerImage {
-  readonly container: string;
-  readonly image: string;
-}
-
-/**
- * Anything that runs pods — a cdk8s-plus workload or a raw `Kube*` object —
- * seen the way the wiring needs it.
- */
+/** Anything that runs pods, seen the way the wiring needs it. */
 export interface PodBearer {
   /** The construct users recognise, named in messages. */
   readonly construct: IConstruct;
@@ -25,6 +21,11 @@ export interface PodBearer {
   images(): ContainerImage[];
   /** Pull secrets the user set by hand, in their order. */
   explicitSecrets(): Array<kplus.ISecret | string>;
+  /**
+   * Calls `onChange` whenever what {@link images} returns may have changed
+   * (a container was added). Raw objects never change through our API.
+   */
+  watch(onChange: () => void): void;
 }
 
 /** The namespace an API object ends up in: its own, else its chart's. */
@@ -41,15 +42,8 @@ export function podBearerOfPlus(pod: kplus.AbstractPod): PodBearer {
     namespace: namespaceOf(apiObject),
     images: () => [...pod.initContainers, ...pod.containers].map((c) => ({ container: c.name, image: c.image })),
     explicitSecrets: () => (pod.dockerRegistryAuth ? [pod.dockerRegistryAuth] : []),
+    watch: (onChange) => onNewContainers(pod, onChange),
   };
-}
-
-/**
- * What a cdk8s-plus pod's wiring depends on that can change after
- * construction: containers can be added, never changed or removed.
- */
-export function containerCountKey(pod: kplus.AbstractPod): string {
-  return `${pod.initContainers.length}+${pod.containers.length}`;
 }
 
 /**
@@ -57,7 +51,7 @@ export function containerCountKey(pod: kplus.AbstractPod): string {
  * `apiObject` runs no pods. Its spec is read once, before any patch of ours.
  */
 export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefined {
-  const path = POD_SPEC_PATHS[apiObject.kind];
+  const path = podKindOf(apiObject.kind)?.specPath;
   if (path === undefined) return undefined;
   let spec: any;
   const podSpec = () => {
@@ -71,7 +65,29 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
     images: () => [...(podSpec().initContainers ?? []), ...(podSpec().containers ?? [])]
       .map((c: any) => ({ container: String(c?.name), image: String(c?.image ?? '') })),
     explicitSecrets: () => (podSpec().imagePullSecrets ?? []).map((ref: any) => String(ref?.name)),
+    watch: () => {},
   };
+}
+
+/**
+ * Containers of a cdk8s-plus pod can be added after construction, never
+ * changed or removed: wrapping the three methods that add them tells the
+ * scope exactly when a pod's wiring is stale, so every other validation
+ * pass of a synth costs nothing for it.
+ */
+function onNewContainers(pod: kplus.AbstractPod, notify: () => void): void {
+  for (const method of ['addContainer', 'addInitContainer', 'attachContainer'] as const) {
+    const original = pod[method] as (...args: unknown[]) => unknown;
+    Object.defineProperty(pod, method, {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        const result = original.apply(pod, args);
+        notify();
+        return result;
+      },
+    });
+  }
 }
 
 /**
@@ -89,7 +105,7 @@ export class PullSecretPatch {
   public set(names: readonly string[]): void {
     this.live.splice(0, this.live.length, ...names.map((name) => ({ name })));
     if (!this.added && names.length > 0) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${POD_SPEC_PATHS[this.apiObject.kind]}/imagePullSecrets`, this.live));
+      this.apiObject.addJsonPatch(JsonPatch.add(`${podKindOf(this.apiObject.kind)!.specPath}/imagePullSecrets`, this.live));
       this.added = true;
     }
   }

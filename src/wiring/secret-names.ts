@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { problemWithFix } from './errors';
+import { problemWithFix } from '../rules/messages';
 
 /** A secret name taken in a namespace by something that is not an emitted Secret. */
 export interface DeclaredSecretName {

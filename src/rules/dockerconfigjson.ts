@@ -1,9 +1,21 @@
+/**
+ * kubectl's registry secret format: the `kubernetes.io/dockerconfigjson`
+ * type and key, and the `.dockerconfigjson` payload encoded exactly as
+ * `kubectl create secret docker-registry` does; docker config files read as
+ * the kubelet reads them. Pure functions, no constructs.
+ * Facts and sources: docs/facts.md#kubectl-dockerconfigjson.
+ */
+import { compareGoStrings } from './go-string-order';
 import { isPlainObject } from './objects';
 
-/**
- * The `.dockerconfigjson` payload, encoded exactly as `kubectl create secret
- * docker-registry` does (REFERENCE.md §1). Pure functions, no constructs.
- */
+/** The Secret type of a registry pull secret. */
+export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
+/** The single data key of a `kubernetes.io/dockerconfigjson` Secret. */
+export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+/** The legacy pull secret type, whose payload is the bare server map (no outer `auths`). */
+export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
+/** The data key of a `kubernetes.io/dockercfg` Secret. */
+export const DOCKER_CFG_KEY = '.dockercfg';
 
 /** One registry entry of a docker config, as kubectl builds it. */
 export interface DockerConfigEntry {
@@ -60,22 +72,15 @@ export function encodeDockerConfigEntry(entry: DockerConfigEntry): string {
  * no trailing newline, servers in Go's map order (sorted by UTF-8 bytes).
  */
 export function encodeDockerConfigJson(auths: Record<string, DockerConfigEntry>): string {
-  const servers = Object.keys(auths).sort(compareUtf8);
+  const servers = Object.keys(auths).sort(compareGoStrings);
   const body = servers.map((server) => `${goJsonString(server)}:${encodeDockerConfigEntry(auths[server])}`).join(',');
   return `{"auths":{${body}}}`;
-}
-
-/** Byte-wise comparison of the UTF-8 encodings, the order Go sorts map keys in. */
-export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** What a docker config file holds that matters for pulling. */
 export interface ParsedDockerConfig {
   /** Servers with a usable credential (an `auth`, or a username and password). */
   readonly usableServers: string[];
-  /** Servers whose entry carries no usable credential (e.g. left by a credential store). */
-  readonly unusableServers: string[];
   /** Whether `credsStore` or `credHelpers` is set: those credentials never reach a cluster. */
   readonly usesCredentialHelpers: boolean;
 }
@@ -98,11 +103,8 @@ export function parseDockerConfig(text: string): ParsedDockerConfig {
   if (auths !== undefined && !isPlainObject(auths)) {
     throw new Error('has an "auths" field that is not an object');
   }
-  const entries = Object.keys(auths ?? {});
-  const usableServers = usableAuthsKeys(auths ?? {});
   return {
-    usableServers,
-    unusableServers: entries.filter((server) => !usableServers.includes(server)),
+    usableServers: usableAuthsKeys(auths ?? {}),
     usesCredentialHelpers: parsed.credsStore !== undefined || parsed.credHelpers !== undefined,
   };
 }
@@ -112,7 +114,7 @@ export function usableAuthsKeys(auths: Record<string, unknown>): string[] {
   return Object.keys(auths).filter((server) => isUsableEntry(auths[server]));
 }
 
-/** The kubelet uses `auth` when set, else username and password (REFERENCE.md §2.6). */
+/** The kubelet uses `auth` when set, else username and password (docs/facts.md#kubelet-keyring). */
 function isUsableEntry(entry: unknown): boolean {
   if (!isPlainObject(entry)) return false;
   const { auth, username, password } = entry;

@@ -6,7 +6,10 @@
  *
  * Acceptance is decided by the same regular expressions and checks as
  * upstream; only the error messages are our own, more specific ones.
+ * Facts and sources: docs/facts.md#image-references.
  */
+
+import { DOCKER_HUB_DOMAIN, DOCKER_HUB_INDEX_HOST } from './docker-hub';
 
 /** A parsed, familiar-normalised image reference. */
 export interface ImageReference {
@@ -42,9 +45,6 @@ export class InvalidImageReferenceError extends Error {
     this.reason = reason;
   }
 }
-
-/** Docker Hub's canonical domain, as distribution/reference writes it. */
-export const DOCKER_HUB_DOMAIN = 'docker.io';
 
 /** Maximum length of the repository path (RepositoryNameTotalLengthMax; the domain is not counted since v0.6). */
 export const MAX_PATH_LENGTH = 255;
@@ -133,11 +133,6 @@ export function defaultPullPolicy(ref: ImageReference): 'Always' | 'IfNotPresent
   return latest ? 'Always' : 'IfNotPresent';
 }
 
-/** Whether the image lives on Docker Hub (its normalised domain is `docker.io`). */
-export function isDockerHubImage(ref: ImageReference): boolean {
-  return ref.domain === DOCKER_HUB_DOMAIN;
-}
-
 /**
  * normalize.go `splitDockerDomain`: the first component is a registry when it
  * is `localhost`, contains `.` or `:`, or has an uppercase letter (namespaces
@@ -153,7 +148,7 @@ function splitDockerDomain(reference: string): [string, string] {
   let domain: string;
   let remote: string;
   if (first === 'localhost' || /[.:]/.test(first) || first.toLowerCase() !== first) {
-    [domain, remote] = [first === 'index.docker.io' ? DOCKER_HUB_DOMAIN : first, rest];
+    [domain, remote] = [first === DOCKER_HUB_INDEX_HOST ? DOCKER_HUB_DOMAIN : first, rest];
   } else {
     [domain, remote] = [DOCKER_HUB_DOMAIN, reference];
   }

@@ -8,17 +8,6 @@ import { checkOffline, OfflineOptions } from './offline';
 import { checkOnline, OnlineOptions } from './online';
 import { VerifyResult } from './report';
 
-export * from './errors';
-export * from './findings';
-export * from './http';
-export * from './manifests';
-export * from './offline';
-export * from './online';
-export * from './pull-secrets';
-export * from './registry-client';
-export * from './report';
-export * from './www-authenticate';
-
 /** Options of {@link verifyManifests}. */
 export interface VerifyOptions extends OfflineOptions, OnlineOptions {
   /**

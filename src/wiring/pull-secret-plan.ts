@@ -1,8 +1,18 @@
-import { matchingRegistryKeys } from './credential-matching';
-import { problemWithFix } from './errors';
-import { ImageReference, InvalidImageReferenceError, parseImageReference } from './image-reference';
-import { ContainerImage } from './pod-bearer';
+/**
+ * The pull-secret plan: which `imagePullSecrets` a pod gets, or why it
+ * cannot be wired. Pure: a request and the index in, names and problems out.
+ */
 import { CredentialIndex, namespaceKey } from './scope-index';
+import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
+import { matchingRegistryKeys } from '../rules/keyring';
+import { problemWithFix } from '../rules/messages';
+import { crossNamespaceProblem } from '../rules/pull-secret-namespace';
+
+/** A container image, with the container it comes from (for messages). */
+export interface ContainerImage {
+  readonly container: string;
+  readonly image: string;
+}
 
 /** A registry secret in scope: what the index holds. */
 export interface ScopedSecret {
@@ -46,9 +56,9 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
   const problems: string[] = [];
   const scope = namespaceKey(request.namespace);
   for (const secret of request.explicit) {
-    if (secret.namespaceKnown && request.namespace !== undefined && secret.namespace !== undefined && secret.namespace !== request.namespace) {
-      problems.push(problemWithFix(
-        `pull secret "${secret.name}" is in namespace "${secret.namespace}" but the pod runs in "${request.namespace}"; Kubernetes silently ignores pull secrets from other namespaces`,
+    const elsewhere = secret.namespaceKnown ? crossNamespaceProblem(secret.name, secret.namespace, 'the pod runs', request.namespace) : undefined;
+    if (elsewhere) {
+      problems.push(problemWithFix(elsewhere,
         `create the secret in namespace "${request.namespace}" (e.g. a RegistrySecret there, or a ProjectRegistry covering both namespaces)`));
     }
   }

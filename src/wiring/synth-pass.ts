@@ -29,11 +29,6 @@ export class SynthPassTracker {
     });
   }
 
-  /** The fingerprint taken at the start of the current validation pass. */
-  public get fingerprint(): string {
-    return this.currentFingerprint;
-  }
-
   /** Runs `compute` when the fingerprint changed since `memo` was filled; else returns the memo. */
   public memoize<T>(memo: { fingerprint?: string; value?: T }, compute: () => T): T {
     if (memo.fingerprint !== this.currentFingerprint || this.currentFingerprint === '') {

@@ -9,7 +9,7 @@ export interface HashedSecret {
 }
 
 /**
- * kubectl's `--append-hash` suffix (REFERENCE.md §1): sha256 of the JSON
+ * kubectl's `--append-hash` suffix (docs/facts.md#append-hash): sha256 of the JSON
  * `{"data":{...},"kind":"Secret","name":N,"type":T}` with sorted keys, first
  * 10 hex characters, with 0→g 1→h 3→k a→m e→t so it never looks like a number.
  */

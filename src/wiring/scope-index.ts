@@ -1,5 +1,7 @@
-import { parseRegistryKey, RegistryKeyring } from './credential-matching';
-import { ImageReference } from './image-reference';
+import { DOCKER_HUB_INDEX_HOST } from '../rules/docker-hub';
+import { ImageReference } from '../rules/image-reference';
+import { parseRegistryKey, RegistryKeyring } from '../rules/keyring';
+import { splitHostAndPort } from '../rules/registry-server';
 
 /** A namespace as the index keys it: '' stands for "no namespace set" (the deploy-time default). */
 export type NamespaceKey = string;
@@ -24,7 +26,6 @@ interface NamespaceBucket<T> {
 }
 
 const GLOB_CHARS = /[*?[\]]/;
-const DOCKER_HUB_HOST = 'index.docker.io';
 
 /**
  * Registry credentials indexed by namespace and host, built once per synth,
@@ -86,7 +87,7 @@ export class CredentialIndex<T> {
   }
 
   private computeMatch(bucket: NamespaceBucket<T>, image: ImageReference): T[] {
-    const host = bareHost(hostOf(image.domain));
+    const host = bareHost(splitHostAndPort(image.domain).host);
     let keyring = bucket.keyringsByHost.get(host);
     if (!keyring) {
       // A superset of the keys that can apply: the image's host, the glob keys, and the
@@ -94,7 +95,7 @@ export class CredentialIndex<T> {
       keyring = new RegistryKeyring([
         ...(bucket.keysByHost.get(host) ?? []),
         ...bucket.patternKeys,
-        ...(bucket.keysByHost.get(DOCKER_HUB_HOST) ?? []),
+        ...(bucket.keysByHost.get(DOCKER_HUB_INDEX_HOST) ?? []),
       ]);
       bucket.keyringsByHost.set(host, keyring);
     }
@@ -122,13 +123,6 @@ function hostOfKey(server: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The host of a `host[:port]` domain. */
-function hostOf(domain: string): string {
-  if (domain.startsWith('[')) return domain.slice(0, domain.indexOf(']') + 1);
-  const colon = domain.indexOf(':');
-  return colon < 0 ? domain : domain.slice(0, colon);
 }
 
 /** Lowercased, IPv6 brackets removed: only used to bucket, the kubelet rules decide. */

@@ -1,0 +1,161 @@
+/**
+ * The offline pull preflight as a cdk8s CLI validation plugin, run by
+ * `cdk8s synth` on the synthesized manifests. Enable it in `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-private-registry/lib/validation-plugin.js
+ *     version: 0.0.0            # required by cdk8s; unused for a local path
+ *     class: PullSecretValidation
+ *     properties:
+ *       allowExpectedInCluster: true
+ *       namespace: default
+ * ```
+ *
+ * cdk8s-cli is only a devDependency, so its plugin types are declared here
+ * structurally (the subset used) instead of imported.
+ */
+import { InputError } from './errors';
+import { Finding, FindingStatus } from './findings';
+import { loadManifests } from './manifests';
+import { checkOffline, DEFAULT_NAMESPACE } from './offline';
+
+/** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */
+export interface PullSecretViolatingResource {
+  /** `metadata.name`; cdk8s maps it back to the construct path. */
+  readonly resourceName: string;
+  /** Where in the resource, with what is wrong. */
+  readonly locations: string[];
+  /** The manifest file. */
+  readonly manifestPath: string;
+}
+
+/** A broken rule with every resource that breaks it (cdk8s-cli `ValidationViolation`). */
+export interface PullSecretViolation {
+  readonly ruleName: string;
+  readonly recommendation: string;
+  readonly fix: string;
+  readonly violatingResources: PullSecretViolatingResource[];
+}
+
+/** The report a plugin fills (cdk8s-cli `ValidationReport`, the part used). */
+export interface IPullSecretValidationReport {
+  /** Adds a violation. */
+  addViolation(violation: PullSecretViolation): void;
+  /** Ends the report: `success` or `failure`, with string metadata. */
+  submit(status: string, metadata?: { [key: string]: string }): void;
+}
+
+/** cdk8s-cli's `ValidationLogger`. */
+export interface IPullSecretValidationLogger {
+  /** Logs one message. */
+  log(message: string): void;
+}
+
+/** What `validate` receives (cdk8s-cli `ValidationContext`, the part used). */
+export interface IPullSecretValidationContext {
+  /** Paths of the synthesized manifest files. */
+  readonly manifests: readonly string[];
+  readonly report: IPullSecretValidationReport;
+  readonly logger: IPullSecretValidationLogger;
+}
+
+/** `properties` of the `cdk8s.yaml` validation entry. */
+export interface PullSecretValidationProps {
+  /**
+   * Let pull secrets that are not in the manifests pass (they may exist in
+   * the cluster); they are still logged. When false, each one is a violation.
+   * @default true
+   */
+  readonly allowExpectedInCluster?: boolean;
+  /**
+   * Namespace of objects that set none (where they will be applied).
+   * @default 'default'
+   */
+  readonly namespace?: string;
+}
+
+/** How each failing status is explained in the cdk8s report. */
+const RULES: Readonly<Partial<Record<FindingStatus, { readonly recommendation: string; readonly fix: string }>>> = {
+  'expected-in-cluster': {
+    recommendation: 'A pull secret the pod references is not in its namespace in the synthesized manifests.',
+    fix: 'Define the secret in the same namespace (e.g. a RegistrySecret), create it in the cluster before deploying, or set allowExpectedInCluster.',
+  },
+  'no-matching-credential': {
+    recommendation: "A pull secret has credentials for the image's registry, but the kubelet does not apply them to this image (port, path prefix, host case or Docker Hub alias).",
+    fix: "Change the secret's server to a key that matches the image (e.g. the registry host without a path), or reference a secret that does.",
+  },
+  'invalid-image': {
+    recommendation: 'The image reference is not one the kubelet accepts.',
+    fix: 'Write the image as [registry/]path[:tag][@digest] with a lowercase path.',
+  },
+  'secret-wrong-type': {
+    recommendation: 'A referenced pull secret is not of type kubernetes.io/dockerconfigjson (or legacy kubernetes.io/dockercfg); the kubelet ignores it.',
+    fix: 'Create the secret as a docker-registry secret (e.g. RegistrySecret, or kubectl create secret docker-registry).',
+  },
+  'secret-invalid': {
+    recommendation: 'A pull secret does not decode to a docker config the kubelet can use.',
+    fix: 'Rebuild the secret from its username and password (e.g. RegistrySecret, or kubectl create secret docker-registry).',
+  },
+  'secret-wrong-namespace': {
+    recommendation: "The referenced pull secret exists only in another namespace; the kubelet reads pull secrets from the pod's own namespace.",
+    fix: "Create the secret in the pod's namespace too (e.g. a ProjectRegistry), or move the workload.",
+  },
+};
+
+/** The offline pull preflight as a cdk8s validation plugin: a violation per failing finding. */
+export class PullSecretValidation {
+  private readonly allowExpectedInCluster: boolean;
+  private readonly namespace: string;
+
+  public constructor(props: PullSecretValidationProps = {}) {
+    this.allowExpectedInCluster = props.allowExpectedInCluster ?? true;
+    this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  /** Checks the manifests of `context` and submits the report. */
+  public async validate(context: IPullSecretValidationContext): Promise<void> {
+    let findings: Finding[];
+    try {
+      findings = checkOffline(loadManifests(context.manifests), { defaultNamespace: this.namespace }).findings;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      context.report.addViolation({
+        ruleName: 'unreadable-manifest',
+        recommendation: 'A synthesized manifest could not be read as Kubernetes objects.',
+        fix: 'Check the manifest named in the location.',
+        violatingResources: [{ resourceName: '', locations: [error.message], manifestPath: error.file ?? '' }],
+      });
+      context.report.submit('failure');
+      return;
+    }
+    const fails = (f: Finding) => f.severity === 'problem' || (f.status === 'expected-in-cluster' && !this.allowExpectedInCluster);
+    for (const f of findings.filter((x) => x.severity === 'warning' && !fails(x))) {
+      context.logger.log(`pull preflight warning: ${f.namespace}/${f.kind}/${f.name}: ${f.message}`);
+    }
+    const failing = findings.filter(fails);
+    const byStatus = new Map<FindingStatus, Finding[]>();
+    for (const f of failing) {
+      byStatus.set(f.status, [...(byStatus.get(f.status) ?? []), f]);
+    }
+    for (const [status, group] of byStatus) {
+      const rule = RULES[status] ?? { recommendation: status, fix: 'See the location.' };
+      context.report.addViolation({
+        ruleName: status,
+        recommendation: rule.recommendation,
+        fix: rule.fix,
+        violatingResources: group.map((f) => ({
+          resourceName: f.name,
+          locations: [`${f.path}: ${f.message}`],
+          manifestPath: f.file,
+        })),
+      });
+    }
+    const count = (severity: Finding['severity']) => String(findings.filter((f) => f.severity === severity).length);
+    context.report.submit(failing.length > 0 ? 'failure' : 'success', {
+      images: String(findings.filter((f) => f.container !== undefined).length),
+      problems: count('problem'),
+      warnings: count('warning'),
+    });
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The app-wide book of pull-secret sources, namespace groups and wired pod
+ * bearers: one per construct tree, attached to its root. It owns the rules
+ * that need the whole app, each built to cost one pass per synth, and it
+ * re-wires a pod only when something that can change its answer changed.
+ */
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { PodBearer, PullSecretPatch, namespaceOf } from './pod-bearer';
+import { ExplicitPullSecret, planPullSecrets, ScopedSecret } from './pull-secret-plan';
+import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
+import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
+import { DeclaredSecretName, secretNameProblems } from './secret-names';
+import { SynthPassTracker } from './synth-pass';
+import { sharedNamespaceProblems } from '../rules/rancher';
+
+/** How one pod bearer is wired. */
+export interface WireOptions {
+  /** Pull secrets named by hand besides those the object already has. */
+  readonly extraPullSecrets?: kplus.ISecret[];
+  /** Allow images that no credential in scope matches. */
+  readonly allowUnmatchedImages?: boolean;
+}
+
+/** A pod bearer the scope wires, with its last answer and what that answer was computed from. */
+export interface WiredBearer {
+  readonly bearer: PodBearer;
+  /** The problems of the last wiring (empty when wired). */
+  readonly problems: readonly string[];
+}
+
+interface WiredState extends WiredBearer {
+  readonly options: WireOptions;
+  readonly patch: PullSecretPatch;
+  readonly namespace: NamespaceKey;
+  problems: string[];
+  /** A container was added since the last wiring. */
+  stale: boolean;
+  /** The version of its namespace's sources at the last wiring. */
+  namespaceVersion: number;
+  /** The app-wide source version at the last wiring: unmatched-image messages mention other namespaces. */
+  sourcesVersion: number;
+}
+
+const SCOPE_ID = 'cdk8s-private-registry.RegistryScope';
+
+/** The app-wide registry of pull-secret sources and wired pod bearers. */
+export class RegistryScope extends Construct {
+  /** The scope of the app `construct` belongs to, created on first use. */
+  public static of(construct: IConstruct): RegistryScope {
+    const root = construct.node.root;
+    const existing = root.node.tryFindChild(SCOPE_ID);
+    return existing instanceof RegistryScope ? existing : new RegistryScope(root as Construct, SCOPE_ID);
+  }
+
+  /** Passes of one synth, told apart from the next synth. */
+  public readonly passes: SynthPassTracker;
+  private readonly sources: PullSecretSource[] = [];
+  /** Source → namespaces already in the index (sources only grow). */
+  private readonly indexed = new Map<PullSecretSource, Set<NamespaceKey>>();
+  private readonly declarers = new Set<IConstruct>();
+  private readonly groups: NamespaceGroupSource[] = [];
+  private readonly wired = new Map<ApiObject, WiredState>();
+  private readonly index = new CredentialIndex<ScopedSecret>();
+  private readonly byName = new Map<string, ScopedSecret>();
+  private readonly namespaceVersions = new Map<NamespaceKey, number>();
+  private sourcesVersion = 0;
+  private rewired = 0;
+  /** Bumped by every change that can alter an app-wide answer: the pass fingerprint includes it. */
+  private changeCount = 0;
+  private readonly appRules: { fingerprint?: string; value?: string[] } = {};
+
+  private constructor(root: Construct, id: string) {
+    super(root, id);
+    this.passes = new SynthPassTracker(root, () => this.changeCount);
+    this.node.addValidation({
+      validate: () => this.passes.memoize(this.appRules, () => [...this.secretNameProblems(), ...this.namespaceGroupProblems()]),
+    });
+  }
+
+  /**
+   * Registers a source of pull secrets, so pods in its namespaces are wired
+   * to it. A source declared inside another source (a project registry's
+   * per-namespace copies) is part of that one and not registered again.
+   */
+  public addSource(source: PullSecretSource): void {
+    if (source.declaredBy.node.scope !== undefined && this.declarers.has(source.declaredBy.node.scope)) return;
+    this.sources.push(source);
+    this.declarers.add(source.declaredBy);
+    this.indexed.set(source, new Set());
+    this.sourceChanged(source);
+  }
+
+  /** A registered source reached more namespaces: pods there are re-wired, no others. */
+  public sourceChanged(source: PullSecretSource): void {
+    const seen = this.indexed.get(source);
+    if (seen === undefined) return;
+    for (const namespace of source.namespaces) {
+      const key = namespaceKey(namespace);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const scoped: ScopedSecret = { name: source.name, namespace, servers: source.servers };
+      this.index.add(key, source.servers, scoped);
+      this.byName.set(`${key}/${source.name}`, scoped);
+      this.namespaceVersions.set(key, (this.namespaceVersions.get(key) ?? 0) + 1);
+    }
+    this.sourcesVersion++;
+    this.changeCount++;
+  }
+
+  /** Registers a group of namespaces (a project), so a namespace in two groups is caught. */
+  public addNamespaceGroup(group: NamespaceGroupSource): void {
+    this.groups.push(group);
+    this.changeCount++;
+  }
+
+  /** A registered group gained a namespace. */
+  public namespaceGroupChanged(): void {
+    this.changeCount++;
+  }
+
+  /**
+   * Wires `bearer` from now on: its `imagePullSecrets` follow the sources in
+   * its namespace, and it is left alone by app-wide wiring. Returns the
+   * handle whose problems its validation reports.
+   */
+  public claim(bearer: PodBearer, options: WireOptions = {}): WiredBearer {
+    this.changeCount++;
+    return this.track(bearer, options);
+  }
+
+  /**
+   * For app-wide wiring found during a validation pass: wires `bearer`
+   * unless a construct already does (then undefined).
+   */
+  public adopt(bearer: PodBearer, options: WireOptions = {}): WiredBearer | undefined {
+    return this.wired.has(bearer.apiObject) ? undefined : this.track(bearer, options);
+  }
+
+  /** How many times a pod bearer was wired or re-wired so far: what the change detection saves, observable. */
+  public get wirings(): number {
+    return this.rewired;
+  }
+
+  /** Whether some construct or app-wide wiring already wires `apiObject`. */
+  public isWired(apiObject: ApiObject): boolean {
+    return this.wired.has(apiObject);
+  }
+
+  /**
+   * The problems of `handle`, re-wiring it first only when a container was
+   * added, a source reached its namespace, or (for a pod with problems,
+   * whose messages look at other namespaces) any source changed.
+   */
+  public problemsOf(handle: WiredBearer): readonly string[] {
+    const state = handle as WiredState;
+    const namespaceVersion = this.namespaceVersions.get(state.namespace) ?? 0;
+    const stale = state.stale
+      || state.namespaceVersion !== namespaceVersion
+      || (state.problems.length > 0 && state.sourcesVersion !== this.sourcesVersion);
+    if (stale) this.rewire(state, namespaceVersion);
+    return state.problems;
+  }
+
+  private track(bearer: PodBearer, options: WireOptions): WiredBearer {
+    const state: WiredState = {
+      bearer,
+      options,
+      patch: new PullSecretPatch(bearer.apiObject),
+      namespace: namespaceKey(bearer.namespace),
+      problems: [],
+      stale: true,
+      namespaceVersion: -1,
+      sourcesVersion: -1,
+    };
+    this.wired.set(bearer.apiObject, state);
+    bearer.watch(() => {
+      state.stale = true;
+      this.changeCount++;
+    });
+    return state;
+  }
+
+  private rewire(state: WiredState, namespaceVersion: number): void {
+    const { bearer, options } = state;
+    this.rewired++;
+    const explicit = [...bearer.explicitSecrets(), ...(options.extraPullSecrets ?? [])]
+      .map((secret) => (typeof secret === 'string' ? this.explicitByName(state.namespace, secret) : explicitOfSecret(secret)));
+    const plan = planPullSecrets({
+      namespace: bearer.namespace,
+      images: bearer.images(),
+      explicit,
+      allowUnmatchedImages: options.allowUnmatchedImages ?? false,
+    }, this.index);
+    if (plan.problems.length === 0) state.patch.set(plan.secretNames);
+    state.problems = plan.problems;
+    state.stale = false;
+    state.namespaceVersion = namespaceVersion;
+    state.sourcesVersion = this.sourcesVersion;
+  }
+
+  /** A name written by hand in a raw manifest: known if it names a source of this app in the pod's namespace. */
+  private explicitByName(namespace: NamespaceKey, name: string): ExplicitPullSecret {
+    const known = this.byName.get(`${namespace}/${name}`);
+    return known
+      ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
+      : { name, namespaceKnown: false };
+  }
+
+  private namespaceGroupProblems(): string[] {
+    return sharedNamespaceProblems(this.groups.map((group) => ({ path: group.declaredBy.node.path, namespaces: group.namespaces })));
+  }
+
+  /** Emitted Secrets (found in the tree), plus names taken by existing and produced secrets. */
+  private secretNameProblems(): string[] {
+    const declared: DeclaredSecretName[] = [];
+    const existing = new Set<string>();
+    for (const source of this.sources) {
+      if (source.origin === PullSecretOrigin.EMITTED) continue;
+      for (const namespace of source.namespaces) {
+        const key = `${namespace ?? ''}/${source.name}`;
+        // Two imports of one existing secret are the same secret, not a clash.
+        if (source.origin === PullSecretOrigin.EXISTING) {
+          if (existing.has(key)) continue;
+          existing.add(key);
+        }
+        declared.push({ namespace, name: source.name, holder: `${source.declaredBy.node.path} (${source.holder ?? 'declared elsewhere'})` });
+      }
+    }
+    return secretNameProblems(this.node.root, declared);
+  }
+}
+
+/** A secret of ours is known completely; a cdk8s-plus one by namespace; an imported one not at all. */
+function explicitOfSecret(secret: kplus.ISecret): ExplicitPullSecret {
+  const registry = secret as Partial<{ namespace: string; servers: string[] }>;
+  if (Array.isArray(registry.servers)) {
+    return { name: secret.name, namespace: registry.namespace, namespaceKnown: true, servers: registry.servers };
+  }
+  const child = secret.node.defaultChild;
+  if (child instanceof ApiObject) {
+    return { name: secret.name, namespace: namespaceOf(child), namespaceKnown: true };
+  }
+  return { name: secret.name, namespaceKnown: false };
+}
