@@ -21,7 +21,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
-import type { Socket } from 'net';
+import { Socket } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { childEnv, freePort, TailBuffer } from './process';
