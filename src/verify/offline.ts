@@ -4,17 +4,15 @@
  * well-formed, and does one of their credentials apply to the image by the
  * kubelet's rules (docs/facts.md#kubelet-keyring)? Pure: objects in, findings out.
  */
-import { isDeepStrictEqual } from 'util';
 import { Finding, finding, FindingLocation } from './findings';
 import { ManifestObject } from './manifests';
-import { DecodedPullSecret, decodePullSecret, isPullSecretType, RegistryCredential, UnusablePullSecret } from './pull-secrets';
-import { projectScopedSecretProject, rancherCopiesInto } from './rancher';
-import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
+import { nearMiss, UsableSecret } from './near-miss';
+import { isCoreGroup, ObjectIndex } from './object-index';
+import { isPullSecretType, RegistryCredential } from './pull-secrets';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
-import { matchingRegistryKeys, parseRegistryKey } from '../rules/keyring';
+import { matchingRegistryKeys } from '../rules/keyring';
 import { apiGroupOf, podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
-import { splitHostAndPort } from '../rules/registry-server';
 
 /** The namespace assumed for objects that set none, unless told otherwise. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -81,99 +79,6 @@ export function isPodBearer(object: ManifestObject): boolean {
   return podKind !== undefined && (object.apiVersion === '' || podKind.groups.includes(apiGroupOf(object.apiVersion)));
 }
 
-/** Secrets, ServiceAccounts and Namespaces of the manifests, by namespace and name. */
-class ObjectIndex {
-  private readonly secrets = new Map<string, ManifestObject>();
-  private readonly secretsByName = new Map<string, ManifestObject[]>();
-  private readonly serviceAccounts = new Map<string, ManifestObject>();
-  private readonly namespaces = new Map<string, ManifestObject>();
-  private readonly decoded = new Map<ManifestObject, DecodedPullSecret | UnusablePullSecret>();
-  /** A Secret → the different one of the same namespace and name read before it. */
-  private readonly duplicates = new Map<ManifestObject, ManifestObject>();
-
-  public constructor(objects: readonly ManifestObject[], public readonly defaultNamespace: string) {
-    for (const object of objects) {
-      if (!isCoreGroup(object.apiVersion)) continue;
-      const key = `${this.namespaceOf(object)}/${object.name}`;
-      if (object.kind === 'Secret') {
-        const earlier = this.secrets.get(key);
-        if (earlier !== undefined && !isDeepStrictEqual(earlier.body, object.body)) {
-          this.duplicates.set(object, earlier);
-        }
-        this.secrets.set(key, object); // the last one wins, as with `kubectl apply`
-        this.secretsByName.set(object.name, [...(this.secretsByName.get(object.name) ?? []), object]);
-      } else if (object.kind === 'ServiceAccount') {
-        this.serviceAccounts.set(key, object);
-      } else if (object.kind === 'Namespace') {
-        this.namespaces.set(object.name, object);
-      }
-    }
-  }
-
-  public namespaceOf(object: ManifestObject): string {
-    return object.namespace ?? this.defaultNamespace;
-  }
-
-  public duplicateOf(secret: ManifestObject): ManifestObject | undefined {
-    return this.duplicates.get(secret);
-  }
-
-  public serviceAccount(namespace: string, name: string): ManifestObject | undefined {
-    return this.serviceAccounts.get(`${namespace}/${name}`);
-  }
-
-  public decode(secret: ManifestObject): DecodedPullSecret | UnusablePullSecret {
-    let decoded = this.decoded.get(secret);
-    if (decoded === undefined) {
-      decoded = decodePullSecret(secret.body);
-      this.decoded.set(secret, decoded);
-    }
-    return decoded;
-  }
-
-  /** Where the pod in `namespace` gets secret `name` from, if anywhere. */
-  public resolve(name: string, namespace: string): Resolution {
-    const elsewhere = (this.secretsByName.get(name) ?? []).filter((s) => this.namespaceOf(s) !== namespace);
-    let rancherUnknown: ManifestObject | undefined;
-    let rancherNo: ManifestObject | undefined;
-    for (const source of elsewhere.filter((s) => projectScopedSecretProject(s) !== undefined)) {
-      const copy = rancherCopiesInto(source, namespace, this.namespaces.get(namespace));
-      if (copy === 'yes') {
-        // Rancher's copy overwrites a same-named secret of the namespace (docs/facts.md#rancher).
-        return { state: 'found', secret: source, decoded: this.decode(source) };
-      }
-      rancherUnknown ??= copy === 'unknown' ? source : undefined;
-      rancherNo ??= copy === 'no' ? source : undefined;
-    }
-    const local = this.secrets.get(`${namespace}/${name}`);
-    if (local !== undefined) {
-      return { state: 'found', secret: local, decoded: this.decode(local) };
-    }
-    if (rancherUnknown !== undefined) {
-      return {
-        state: 'missing',
-        note: `Rancher copies it from namespace "${this.namespaceOf(rancherUnknown)}" if namespace "${namespace}" is in project "${projectScopedSecretProject(rancherUnknown)}" (no Namespace object here to tell)`,
-      };
-    }
-    if (elsewhere.length > 0) {
-      return {
-        state: 'wrong-namespace',
-        namespaces: [...new Set(elsewhere.map((s) => this.namespaceOf(s)))],
-        ...(rancherNo === undefined ? {} : {
-          note: `Rancher copies project-scoped secret "${name}" only into namespaces of project "${projectScopedSecretProject(rancherNo)}" `
-            + '(by their field.cattle.io/projectId annotation), less those it is told to ignore',
-        }),
-      };
-    }
-    return { state: 'missing' };
-  }
-}
-
-type Resolution =
-  | { readonly state: 'found'; readonly secret: ManifestObject; readonly decoded: DecodedPullSecret | UnusablePullSecret }
-  | { readonly state: 'missing'; readonly note?: string }
-  | { readonly state: 'wrong-namespace'; readonly namespaces: readonly string[]; readonly note?: string };
-
 /** A pull secret problem is reported once, on the Secret itself, whoever references it. */
 function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
   const location = (pointer: string): FindingLocation => ({
@@ -204,11 +109,6 @@ function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
   return findings;
 }
 
-/** A referenced secret the kubelet can take credentials from. */
-interface UsableSecret {
-  readonly name: string;
-  readonly decoded: DecodedPullSecret;
-}
 
 function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[]): void {
   const specPointer = podKindOf(object.kind)!.specPath;
@@ -372,48 +272,6 @@ function checkImage(image: unknown, usable: readonly UsableSecret[], pending: re
   };
 }
 
-/**
- * A credential for the image's registry host that the kubelet still does
- * not apply (port, path prefix, case or Docker Hub alias): almost always a
- * mistake, so it is a problem rather than "no credential".
- */
-function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): string | undefined {
-  const image = splitDomain(reference.domain);
-  const fold = (host: string) => (isDockerHubHost(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
-  for (const secret of usable) {
-    for (const key of secret.decoded.keys) {
-      const parsed = parseRegistryKey(key);
-      if (fold(parsed.host) !== fold(image.host)) continue;
-      const reasons: string[] = [];
-      if (parsed.host !== image.host) {
-        reasons.push(parsed.host.toLowerCase() === image.host.toLowerCase()
-          ? 'host names are compared case-sensitively'
-          : `the kubelet looks Docker Hub images up under "docker.io" or "index.docker.io", not "${parsed.host}"`);
-      }
-      if (parsed.port !== image.port) {
-        reasons.push(parsed.port === '' ? `the key has no port but the image names port ${image.port}`
-          : `the key names port ${parsed.port} but the image ${image.port === '' ? 'names none' : `names port ${image.port}`}`);
-      }
-      if (!`/${reference.path}`.startsWith(parsed.path)) {
-        reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
-      }
-      const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
-      return `secret "${secret.name}" has a credential for "${key}", but the kubelet does not apply it to ${reference.name}: ${why}`;
-    }
-  }
-  return undefined;
-}
-
-function splitDomain(domain: string): { host: string; port: string } {
-  const { host, port } = splitHostAndPort(domain);
-  return { host: host.replace(/^\[(.*)\]$/, '$1'), port: port ?? '' };
-}
-
 function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
-
-function isCoreGroup(apiVersion: string): boolean {
-  return apiVersion === '' || apiGroupOf(apiVersion) === '';
-}
-

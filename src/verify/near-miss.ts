@@ -1,0 +1,53 @@
+/**
+ * Near misses: a credential for the image's registry host that the kubelet
+ * still does not apply (port, path prefix, case or Docker Hub alias) is
+ * almost always a mistake, so the preflight explains it.
+ */
+import { DecodedPullSecret } from './pull-secrets';
+import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
+import { ImageReference } from '../rules/image-reference';
+import { parseRegistryKey } from '../rules/keyring';
+import { splitHostAndPort } from '../rules/registry-server';
+
+/** A referenced secret the kubelet can take credentials from. */
+export interface UsableSecret {
+  readonly name: string;
+  readonly decoded: DecodedPullSecret;
+}
+
+/**
+ * A credential for the image's registry host that the kubelet still does
+ * not apply (port, path prefix, case or Docker Hub alias): almost always a
+ * mistake, so it is a problem rather than "no credential".
+ */
+export function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): string | undefined {
+  const image = splitDomain(reference.domain);
+  const fold = (host: string) => (isDockerHubHost(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
+  for (const secret of usable) {
+    for (const key of secret.decoded.keys) {
+      const parsed = parseRegistryKey(key);
+      if (fold(parsed.host) !== fold(image.host)) continue;
+      const reasons: string[] = [];
+      if (parsed.host !== image.host) {
+        reasons.push(parsed.host.toLowerCase() === image.host.toLowerCase()
+          ? 'host names are compared case-sensitively'
+          : `the kubelet looks Docker Hub images up under "docker.io" or "index.docker.io", not "${parsed.host}"`);
+      }
+      if (parsed.port !== image.port) {
+        reasons.push(parsed.port === '' ? `the key has no port but the image names port ${image.port}`
+          : `the key names port ${parsed.port} but the image ${image.port === '' ? 'names none' : `names port ${image.port}`}`);
+      }
+      if (!`/${reference.path}`.startsWith(parsed.path)) {
+        reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
+      }
+      const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
+      return `secret "${secret.name}" has a credential for "${key}", but the kubelet does not apply it to ${reference.name}: ${why}`;
+    }
+  }
+  return undefined;
+}
+
+function splitDomain(domain: string): { host: string; port: string } {
+  const { host, port } = splitHostAndPort(domain);
+  return { host: host.replace(/^\[(.*)\]$/, '$1'), port: port ?? '' };
+}
