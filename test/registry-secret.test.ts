@@ -4,10 +4,10 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RegistryCredentials, RegistrySecret, RegistryServer } from '../src';
+import { creds } from './support/credentials';
 
 const PASSWORD = 'Sup3r-S3cret-PW';
 const AUTH = Buffer.from(`robot:${PASSWORD}`).toString('base64');
-const creds = () => RegistryCredentials.fromUsernamePassword('robot', PASSWORD);
 
 function decodedPayload(manifest: any): any {
   return JSON.parse(Buffer.from(manifest.data['.dockerconfigjson'], 'base64').toString('utf8'));
@@ -45,7 +45,7 @@ describe('RegistrySecret manifests', () => {
 
   test('defaults: Docker Hub server, generated name, chart namespace', () => {
     const chart = new Chart(Testing.app(), 'defaults', { namespace: 'team-a' });
-    const secret = new RegistrySecret(chart, 'hub', { credentials: creds() });
+    const secret = new RegistrySecret(chart, 'hub', { credentials: creds(PASSWORD) });
     const [manifest] = Testing.synth(chart);
     expect(manifest).toMatchSnapshot();
     expect(secret.server).toBe('https://index.docker.io/v1/');
@@ -61,7 +61,7 @@ describe('RegistrySecret manifests', () => {
       name: 'ghcr-pull',
       namespace: 'ci',
       server: RegistryServer.GHCR,
-      credentials: creds(),
+      credentials: creds(PASSWORD),
       immutable: true,
       labels: { team: 'platform' },
       annotations: { owner: 'platform@example.com' },
@@ -75,7 +75,7 @@ describe('RegistrySecret manifests', () => {
 
   test('payload goes in data, never stringData', () => {
     const chart = new Chart(Testing.app(), 'data');
-    new RegistrySecret(chart, 's', { credentials: creds(), server: 'quay.io' });
+    new RegistrySecret(chart, 's', { credentials: creds(PASSWORD), server: 'quay.io' });
     const [manifest] = Testing.synth(chart);
     expect(manifest.stringData).toBeUndefined();
     expect(manifest.type).toBe('kubernetes.io/dockerconfigjson');
@@ -94,7 +94,7 @@ describe('RegistrySecret manifests', () => {
 
   test('is a cdk8s-plus ISecret: dockerRegistryAuth and envValue', () => {
     const chart = new Chart(Testing.app(), 'plus', { namespace: 'default' });
-    const secret = new RegistrySecret(chart, 'quay', { name: 'quay-pull', server: 'quay.io', credentials: creds() });
+    const secret = new RegistrySecret(chart, 'quay', { name: 'quay-pull', server: 'quay.io', credentials: creds(PASSWORD) });
     new kplus.Deployment(chart, 'app', {
       containers: [{ image: 'quay.io/org/app:1.0', envVariables: { CFG: secret.envValue('.dockerconfigjson') } }],
       dockerRegistryAuth: secret,
@@ -109,8 +109,8 @@ describe('RegistrySecret manifests', () => {
     const build = () => {
       const app = Testing.app();
       const chart = new Chart(app, 'c');
-      new RegistrySecret(chart, 'a', { credentials: creds(), server: 'quay.io' });
-      new RegistrySecret(chart, 'b', { credentials: creds(), server: 'ghcr.io' });
+      new RegistrySecret(chart, 'a', { credentials: creds(PASSWORD), server: 'quay.io' });
+      new RegistrySecret(chart, 'b', { credentials: creds(PASSWORD), server: 'ghcr.io' });
       return app.synthYaml();
     };
     expect(build()).toEqual(build());
@@ -159,7 +159,7 @@ describe('RegistrySecret validation', () => {
     ['server with bad label', { server: 'quay-.io' }, 'invalid label "quay-"'],
     ['appendHash without name', { appendHash: true }, 'appendHash needs a name'],
   ])('%s', (_title, props, message) => {
-    const error = failureOf((chart) => new RegistrySecret(chart, 's', { credentials: creds(), ...props }));
+    const error = failureOf((chart) => new RegistrySecret(chart, 's', { credentials: creds(PASSWORD), ...props }));
     expect(error).toContain(message);
     expect(error).toContain('Fix:');
     expectNoSecret(error);
@@ -194,9 +194,9 @@ describe('RegistrySecret validation', () => {
       expect(() => {
         const app = new App({ outdir });
         const chart = new Chart(app, 'c');
-        new RegistrySecret(chart, 'ok', { credentials: creds() });
-        new RegistrySecret(chart, 'ok2', { name: 'same', credentials: creds() });
-        new RegistrySecret(chart, 'ok3', { name: 'same', credentials: creds() });
+        new RegistrySecret(chart, 'ok', { credentials: creds(PASSWORD) });
+        new RegistrySecret(chart, 'ok2', { name: 'same', credentials: creds(PASSWORD) });
+        new RegistrySecret(chart, 'ok3', { name: 'same', credentials: creds(PASSWORD) });
         app.synth();
       }).toThrow('secret name "same" is used 2 times');
       expect(fs.readdirSync(outdir)).toEqual([]);
@@ -209,8 +209,8 @@ describe('RegistrySecret validation', () => {
 describe('secret names are unique per namespace across the whole app', () => {
   test('two registry secrets in different charts, same namespace', () => {
     const app = Testing.app();
-    new RegistrySecret(new Chart(app, 'one', { namespace: 'default' }), 'a', { name: 'pull', credentials: creds() });
-    new RegistrySecret(new Chart(app, 'two'), 'b', { name: 'pull', namespace: 'default', credentials: creds() });
+    new RegistrySecret(new Chart(app, 'one', { namespace: 'default' }), 'a', { name: 'pull', credentials: creds(PASSWORD) });
+    new RegistrySecret(new Chart(app, 'two'), 'b', { name: 'pull', namespace: 'default', credentials: creds(PASSWORD) });
     const error = (() => { try { app.synthYaml(); return ''; } catch (e) { return (e as Error).message; } })();
     expect(error).toContain('secret name "pull" is used 2 times in namespace "default": one/a/Resource, two/b/Resource');
     expect(error).toContain('give each secret its own `name`');
@@ -219,7 +219,7 @@ describe('secret names are unique per namespace across the whole app', () => {
 
   test('clash with a cdk8s-plus Secret and a raw KubeSecret-style object', () => {
     const error = failureOf((chart) => {
-      new RegistrySecret(chart, 'reg', { name: 'tls', credentials: creds() });
+      new RegistrySecret(chart, 'reg', { name: 'tls', credentials: creds(PASSWORD) });
       new kplus.Secret(chart, 'plus', { metadata: { name: 'tls' } });
       new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' } });
     });
@@ -230,7 +230,7 @@ describe('secret names are unique per namespace across the whole app', () => {
     const error = failureOf((chart) => {
       RegistrySecret.fromSecretName(chart, 'existing', 'pull', { servers: ['quay.io'] });
       RegistrySecret.fromSecretName(chart, 'existing-again', 'pull', { servers: ['quay.io'] });
-      new RegistrySecret(chart, 'new', { name: 'pull', credentials: creds() });
+      new RegistrySecret(chart, 'new', { name: 'pull', credentials: creds(PASSWORD) });
     });
     expect(error).toContain('secret name "pull" is used 2 times');
     expect(error).toContain('chart/existing (existing secret, imported)');
@@ -238,8 +238,8 @@ describe('secret names are unique per namespace across the whole app', () => {
 
   test('same name in different namespaces is fine', () => {
     const app = Testing.app();
-    new RegistrySecret(new Chart(app, 'a', { namespace: 'a' }), 's', { name: 'pull', credentials: creds() });
-    new RegistrySecret(new Chart(app, 'b', { namespace: 'b' }), 's', { name: 'pull', credentials: creds() });
+    new RegistrySecret(new Chart(app, 'a', { namespace: 'a' }), 's', { name: 'pull', credentials: creds(PASSWORD) });
+    new RegistrySecret(new Chart(app, 'b', { namespace: 'b' }), 's', { name: 'pull', credentials: creds(PASSWORD) });
     expect(() => app.synthYaml()).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
-import { parseImageReference } from '../src/rules/image-reference';
-import { matchingRegistryKeys } from '../src/rules/keyring';
-import { CredentialIndex } from '../src/wiring/scope-index';
+import { parseImageReference } from '../../src/rules/image-reference';
+import { matchingRegistryKeys } from '../../src/rules/keyring';
+import { CredentialIndex } from '../../src/wiring/scope-index';
 
 const KEYS = [
   'quay.io', 'quay.io/org', 'https://quay.io/v2/org/app', 'quay.io:443', 'ghcr.io', '*.example.com', 'registry.example.com',

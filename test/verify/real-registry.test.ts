@@ -7,29 +7,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { PrivateImageWorkload, RegistryCredentials, RegistrySecret, WorkloadKind } from '../src';
-import { describeWithTools, freePort, pushImage, REGISTRY_TOOLS, RunningRegistry, startRegistry } from './support/registry';
-import { runCli } from '../src/verify/cli';
+import { PrivateImageWorkload, RegistryCredentials, RegistrySecret, WorkloadKind } from '../../src';
+import { CliRun, runCliCaptured } from '../support/cli';
+import { describeWithTools, freePort, pushImage, REGISTRY_TOOLS, RunningRegistry, startRegistry } from '../support/registry';
 
 const USER = 'verify-robot';
 const PASSWORD = 'V3rify&<real>:pass';
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the CLI; every host named is allowed plain HTTP (the test registry and its token realm). */
 async function verifyOnline(dir: string, ...insecureHosts: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
   const insecure = insecureHosts.flatMap((host) => ['--insecure-registry', host]);
-  const code = await runCli(['verify', '--online', '--format', 'json', ...insecure, '--timeout-ms', '5000', dir], {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
-  return { code, stdout, stderr };
+  return runCliCaptured(['verify', '--online', '--format', 'json', ...insecure, '--timeout-ms', '5000', dir]);
 }
 
 /** Synthesizes a Pod pulling `image` with a RegistrySecret for `server`, into `dir`. */

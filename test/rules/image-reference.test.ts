@@ -2,7 +2,7 @@ import {
   defaultPullPolicy,
   InvalidImageReferenceError,
   parseImageReference,
-} from '../src/rules/image-reference';
+} from '../../src/rules/image-reference';
 
 const SHA256 = 'sha256:' + 'a'.repeat(64);
 const SHA384 = 'sha384:' + 'b'.repeat(96);

@@ -1,9 +1,9 @@
-import { InvalidImageReferenceError, parseImageReference } from '../src/rules/image-reference';
+import { InvalidImageReferenceError, parseImageReference } from '../../src/rules/image-reference';
 import {
   matchingRegistryKeys,
   parseRegistryKey,
   RegistryKeyring,
-} from '../src/rules/keyring';
+} from '../../src/rules/keyring';
 
 describe('parseRegistryKey: normalisation as BasicDockerKeyring.Add (REFERENCE §2.2)', () => {
   test.each([

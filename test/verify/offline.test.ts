@@ -1,16 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../src/verify/errors';
-import { Finding, FindingStatus, SEVERITY } from '../src/verify/findings';
-import { findManifestFiles, loadManifests, parseManifests } from '../src/verify/manifests';
-import { checkOffline } from '../src/verify/offline';
-import { decodePullSecret } from '../src/verify/pull-secrets';
-
-const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
-const PASSWORD = 'S3cr3t-pa55word!';
-
-const fixture = (name: string) => path.join(FIXTURES, name);
+import { Finding, FindingStatus, SEVERITY } from '../../src/verify/findings';
+import { loadManifests, parseManifests } from '../../src/verify/manifests';
+import { checkOffline } from '../../src/verify/offline';
+import { FIXTURE_PASSWORD, FIXTURES, fixture } from '../support/fixtures';
 
 function check(file: string, defaultNamespace?: string): Finding[] {
   return checkOffline(loadManifests([path.join(FIXTURES, file)]), defaultNamespace ? { defaultNamespace } : {}).findings;
@@ -76,8 +69,8 @@ describe('offline checks, one fixture per case', () => {
       expect(f.path).toMatch(/^\//);
       expect(f.severity).toBe(SEVERITY[f.status]);
       const text = JSON.stringify(f);
-      expect(text).not.toContain(PASSWORD);
-      expect(text).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString('base64'));
+      expect(text).not.toContain(FIXTURE_PASSWORD);
+      expect(text).not.toContain(Buffer.from(`alice:${FIXTURE_PASSWORD}`).toString('base64'));
     }
   });
 });
@@ -281,124 +274,5 @@ spec:
       'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }',
     ];
     expect(run(...docs).map((f) => f.kind)).toEqual(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
-  });
-});
-
-describe('manifest loading', () => {
-  test('folders are searched recursively for .yaml, .yml and .json (not dot folders or node_modules); List items are objects', () => {
-    const objects = loadManifests([path.join(FIXTURES, 'folder')]);
-    expect(objects.map((o) => [path.relative(FIXTURES, o.file), o.document, o.pointer, o.kind, o.name])).toEqual([
-      ['folder/app.yml', 1, '', 'Secret', 'regcred'],
-      ['folder/app.yml', 2, '', 'Deployment', 'web'],
-      ['folder/nested/list.json', 1, '/items/0', 'Pod', 'from-list'],
-    ]);
-  });
-
-  test('node_modules is skipped in folders, but a path given explicitly is always read', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-walk-'));
-    try {
-      fs.mkdirSync(path.join(root, 'node_modules', 'pkg'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'node_modules', 'pkg', 'x.yaml'), '- not a manifest\n');
-      fs.copyFileSync(fixture('good.yaml'), path.join(root, 'app.yaml'));
-      expect(loadManifests([root])).toHaveLength(2);
-      expect(() => loadManifests([path.join(root, 'node_modules')])).toThrow(/x\.yaml \(document 1\): is not a Kubernetes object/);
-    } finally {
-      fs.rmSync(root, { recursive: true });
-    }
-  });
-
-  test('malformed YAML names file, document and line, never the line itself', () => {
-    const file = path.join(FIXTURES, 'malformed.yaml');
-    expect(() => loadManifests([file])).toThrow(InputError);
-    let message = '';
-    try {
-      loadManifests([file]);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/malformed\.yaml \(document 2\): malformed YAML at line \d+, column \d+: /);
-    expect(message).not.toContain(PASSWORD);
-  });
-
-  test('a document that is no Kubernetes object names file and document', () => {
-    expect(() => loadManifests([path.join(FIXTURES, 'not-k8s.yaml')])).toThrow(/not-k8s\.yaml \(document 2\): is not a Kubernetes object: expected a mapping, found a sequence/);
-    expect(() => parseManifests('apiVersion: v1\nmetadata: {}\n', 'x.yaml')).toThrow('x.yaml (document 1): is not a Kubernetes object: it has no "kind"');
-    expect(() => parseManifests('kind: Pod\n', 'x.yaml')).toThrow('it has no "apiVersion"');
-    expect(() => parseManifests('a: 1\n---\n42\n', 'x.yaml')).toThrow('x.yaml (document 1)');
-    expect(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: { a: 1 }\n---\nfoo\n', 'x.yaml')).toThrow('(document 2): is not a Kubernetes object: expected a mapping, found a string scalar');
-  });
-
-  test('duplicate keys are malformed', () => {
-    expect(() => parseManifests('apiVersion: v1\nkind: Pod\nkind: Pod\n', 'x.yaml')).toThrow(/\(document 1\): malformed YAML at line 3/);
-  });
-
-  test('empty documents and comments are skipped, but still counted', () => {
-    const objects = parseManifests('---\n# nothing\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\n', 'x.yaml');
-    expect(objects.map((o) => o.document)).toEqual([2]);
-  });
-
-  test('a missing path or an empty folder is an input error', () => {
-    expect(() => loadManifests([path.join(FIXTURES, 'nope.yaml')])).toThrow(/nope\.yaml: no such file or folder/);
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-empty-'));
-    try {
-      expect(() => loadManifests([path.join(FIXTURES, 'folder', 'nested', 'list.json'), empty]))
-        .toThrow(/verify-empty-\w+: folder contains no \*\.yaml, \*\.yml or \*\.json files/);
-    } finally {
-      fs.rmSync(empty, { recursive: true });
-    }
-  });
-});
-
-describe('decodePullSecret', () => {
-  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-  const dockerconfigjson = (data: Record<string, unknown>) => ({ type: 'kubernetes.io/dockerconfigjson', data });
-
-  test.each<[string, Record<string, unknown>, string]>([
-    ['no type', { data: {} }, 'has type "Opaque"'],
-    ['no data key', dockerconfigjson({}), 'has no .dockerconfigjson key in data or stringData'],
-    ['a number', dockerconfigjson({ '.dockerconfigjson': 42 }), 'has a .dockerconfigjson in data that is not a string'],
-    ['empty', dockerconfigjson({ '.dockerconfigjson': '' }), 'has an empty .dockerconfigjson in data'],
-    ['unpadded base64', dockerconfigjson({ '.dockerconfigjson': 'e30' }), 'not valid base64'],
-    ['not UTF-8', dockerconfigjson({ '.dockerconfigjson': Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('base64') }), 'does not decode to UTF-8'],
-    ['a JSON array', dockerconfigjson({ '.dockerconfigjson': b64('[]') }), 'has a .dockerconfigjson that is not a JSON object'],
-    ['auths not an object', dockerconfigjson({ '.dockerconfigjson': b64('{"auths":[]}') }), 'whose "auths" is not an object'],
-    ['stringData not a string', { type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': {} } }, 'in stringData that is not a string'],
-    ['legacy type, new key', { type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } }, 'has no .dockercfg key'],
-  ])('%s', (_, secret, problem) => {
-    const decoded = decodePullSecret(secret);
-    expect(decoded.ok).toBe(false);
-    expect(!decoded.ok && decoded.problem).toContain(problem);
-  });
-
-  test('base64 with line breaks is accepted, as the API server does', () => {
-    const payload = b64('{"auths":{"reg.io":{"username":"u","password":"p"}}}').replace(/(.{20})/g, '$1\n');
-    expect(decodePullSecret(dockerconfigjson({ '.dockerconfigjson': payload }))).toMatchObject({ ok: true, keys: ['reg.io'] });
-  });
-
-  test('stringData wins over data', () => {
-    const decoded = decodePullSecret({
-      type: 'kubernetes.io/dockerconfigjson',
-      data: { '.dockerconfigjson': 'broken!' },
-      stringData: { '.dockerconfigjson': '{"auths":{"reg.io":{"auth":"dTpw"}}}' },
-    });
-    expect(decoded).toMatchObject({ ok: true, keys: ['reg.io'] });
-  });
-
-  test('a key the kubelet cannot parse is an entry problem, named but not used', () => {
-    const decoded = decodePullSecret({ type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': '{"auths":{"reg.io:x":{"auth":"dTpw"}}}' } });
-    expect(decoded).toMatchObject({ ok: true, keys: [], entryProblems: [expect.stringContaining('the kubelet ignores key "reg.io:x"')] });
-  });
-});
-
-describe('folders written by cdk8s synth', () => {
-  test('construct-metadata.json (written when validations run) is not read as a manifest', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-cdk8s-out-'));
-    try {
-      fs.writeFileSync(path.join(root, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: {} }));
-      fs.writeFileSync(path.join(root, 'app.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n');
-      expect(findManifestFiles([root])).toEqual([path.join(root, 'app.k8s.yaml')]);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
   });
 });

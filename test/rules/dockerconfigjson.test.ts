@@ -1,4 +1,4 @@
-import { encodeDockerConfigJson, goJsonString, parseDockerConfig } from '../src/rules/dockerconfigjson';
+import { encodeDockerConfigJson, goJsonString, parseDockerConfig } from '../../src/rules/dockerconfigjson';
 
 describe('goJsonString', () => {
   test.each([

@@ -10,8 +10,8 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../src/verify/cli';
-import { JsonReport } from '../src/verify/report';
+import { JsonReport } from '../../src/verify/report';
+import { recordingCli } from '../support/cli';
 
 const PASSWORD = 'Pa55-online-s3cret';
 const WRONG_PASSWORD = 'not-the-password-x9';
@@ -19,7 +19,7 @@ const TOKEN = 'fake-bearer-token-0f1e2d3c';
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /** Every string a test wrote anywhere: scanned for secrets at the end. */
-const outputs: string[] = [];
+const { cli, outputs } = recordingCli();
 
 interface Recorded {
   readonly method: string;
@@ -152,14 +152,6 @@ function manifest(...docs: string[]): string {
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  outputs.push(stdout, stderr);
-  return { code, stdout, stderr };
-}
-
 interface OnlineRun {
   readonly code: number;
   readonly report: JsonReport;
@@ -168,7 +160,7 @@ interface OnlineRun {
 }
 
 async function verifyJson(file: string, ...flags: string[]): Promise<OnlineRun> {
-  const { code, stdout, stderr } = await cli(['verify', '--online', '--format', 'json', ...flags, file]);
+  const { code, stdout, stderr } = await cli('verify', '--online', '--format', 'json', ...flags, file);
   expect(stderr).toBe('');
   const report = JSON.parse(stdout) as JsonReport;
   const byName = Object.fromEntries(report.findings.filter((f) => f.container !== null).map((f) => [f.name, f]));

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ValidationContext } from 'cdk8s-cli/plugins';
-import { PullSecretValidation } from '../src/verify/validation-plugin';
+import { PullSecretValidation } from '../../src/verify/validation-plugin';
+import { FIXTURE_PASSWORD, FIXTURES, fixture } from '../support/fixtures';
 
 // The loader that `cdk8s synth` uses is not among cdk8s-cli's exports: load its file directly.
 const cliPlugins = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'lib', 'plugins');
@@ -10,10 +11,6 @@ const cliPlugins = path.join(path.dirname(require.resolve('cdk8s-cli/package.jso
 const { PluginManager } = require(path.join(cliPlugins, '_manager.js'));
 const { ValidationPlugin } = require(path.join(cliPlugins, 'validation.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
-const fixture = (name: string) => path.join(FIXTURES, name);
-const PASSWORD = 'S3cr3t-pa55word!';
 
 /** Runs the plugin with cdk8s-cli's own context and report classes. */
 async function validate(manifests: string[], plugin = new PullSecretValidation()) {
@@ -73,7 +70,7 @@ describe('PullSecretValidation with cdk8s-cli', () => {
     expect(success).toBe(false);
     expect(report.violations[0]).toMatchObject({ ruleName: 'unreadable-manifest' });
     expect(text).toContain('(document 2): malformed YAML');
-    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(FIXTURE_PASSWORD);
   });
 
   test('reports never hold secret values', async () => {
@@ -81,8 +78,8 @@ describe('PullSecretValidation with cdk8s-cli', () => {
     const { text, report, logged } = await validate(all, new PullSecretValidation({ allowExpectedInCluster: false }));
     const output = [text, JSON.stringify(report), ...logged].join('\n');
     expect(report.violations.length).toBeGreaterThan(4);
-    expect(output).not.toContain(PASSWORD);
-    expect(output).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString('base64'));
+    expect(output).not.toContain(FIXTURE_PASSWORD);
+    expect(output).not.toContain(Buffer.from(`alice:${FIXTURE_PASSWORD}`).toString('base64'));
   });
 });
 
@@ -91,7 +88,7 @@ test('cdk8s loads it from a cdk8s.yaml validations entry (local package path)', 
   try {
     // In a user's project: package: ./node_modules/cdk8s-private-registry/lib/validation-plugin.js
     const { plugin, context } = ValidationPlugin.load(
-      { package: path.join(__dirname, '..', 'src', 'validation-plugin.ts'), version: '0.0.0', class: 'PullSecretValidation', properties: { allowExpectedInCluster: false } },
+      { package: path.join(__dirname, '..', '..', 'src', 'validation-plugin.ts'), version: '0.0.0', class: 'PullSecretValidation', properties: { allowExpectedInCluster: false } },
       { manifests: [fixture('missing-secret.yaml')] },
       false,
       new PluginManager(pluginsDir),

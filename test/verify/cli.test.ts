@@ -1,23 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli, USAGE } from '../src/verify/cli';
-import { FINDING_STATUSES } from '../src/verify/findings';
-
-const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
-const fixture = (name: string) => path.join(FIXTURES, name);
-const PASSWORD = 'S3cr3t-pa55word!';
+import { USAGE } from '../../src/verify/cli';
+import { FINDING_STATUSES } from '../../src/verify/findings';
+import { recordingCli } from '../support/cli';
+import { FIXTURE_PASSWORD, FIXTURES, fixture } from '../support/fixtures';
 
 /** Every string the CLI wrote in this suite: scanned for secrets at the end. */
-const outputs: string[] = [];
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  outputs.push(stdout, stderr);
-  return { code, stdout, stderr };
-}
+const { cli, outputs } = recordingCli();
 
 describe('exit codes', () => {
   test.each([
@@ -162,8 +152,8 @@ describe('output', () => {
 });
 
 describe('as a process', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'src', 'verify', 'cli.ts'), ...args], {
-    encoding: 'utf8', cwd: path.join(__dirname, '..'), timeout: 60_000,
+  const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'src', 'verify', 'cli.ts'), ...args], {
+    encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), timeout: 60_000,
   });
 
   test('exit codes 0, 1 and 2 reach the shell, and the output is complete', () => {
@@ -184,7 +174,7 @@ describe('no secret in any output', () => {
       await cli('verify', fixture(file));
       await cli('verify', '--format', 'json', fixture(file));
     }
-    const secrets = [PASSWORD, Buffer.from(`alice:${PASSWORD}`).toString('base64')];
+    const secrets = [FIXTURE_PASSWORD, Buffer.from(`alice:${FIXTURE_PASSWORD}`).toString('base64')];
     // ...and each base64 payload as written in the fixtures.
     for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
       for (const match of fs.readFileSync(fixture(file), 'utf8').matchAll(/\.docker(?:configjson|cfg): (\S{16,})/g)) {

@@ -12,7 +12,7 @@ import * as zlib from 'zlib';
 import {
   buildOciLayout, buildTar, describeWithTools, findOnPath, isPortOpen, isProcessAlive, pushImage, readOciLayout,
   REGISTRY_TOOLS, requireTools, RunningRegistry, sha256Digest, skopeoInspect, startRegistry, writeAuthFile,
-} from './support/registry';
+} from './registry';
 
 const START_TIMEOUT = 20_000;
 const CLIENT_TIMEOUT = 30_000;

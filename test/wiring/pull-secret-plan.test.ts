@@ -1,0 +1,108 @@
+import { ContainerImage, ExplicitPullSecret, planPullSecrets, ScopedSecret, WiringRequest } from '../../src/wiring/pull-secret-plan';
+import { CredentialIndex, namespaceKey } from '../../src/wiring/scope-index';
+
+/** The registry secrets in scope, as RegistryScope would index them: apps first, then other, then no namespace. */
+const SECRETS: readonly ScopedSecret[] = [
+  { name: 'quay-org', namespace: 'apps', servers: ['quay.io/org'] },
+  { name: 'quay-all', namespace: 'apps', servers: ['quay.io'] },
+  { name: 'ghcr', namespace: 'apps', servers: ['ghcr.io'] },
+  { name: 'hub', namespace: 'apps', servers: ['https://index.docker.io/v1/'] },
+  { name: 'example', namespace: 'other', servers: ['registry.example.com'] },
+  { name: 'no-ns', namespace: undefined, servers: ['quay.io'] },
+];
+
+function indexOf(secrets: readonly ScopedSecret[]): CredentialIndex<ScopedSecret> {
+  const index = new CredentialIndex<ScopedSecret>();
+  for (const secret of secrets) index.add(namespaceKey(secret.namespace), secret.servers, secret);
+  return index;
+}
+
+const image = (reference: string, container = 'app'): ContainerImage => ({ container, image: reference });
+const known = (name: string, namespace: string | undefined, servers?: string[]): ExplicitPullSecret =>
+  ({ name, namespace, namespaceKnown: true, servers });
+const unknown = (name: string, namespace?: string): ExplicitPullSecret => ({ name, namespace, namespaceKnown: false });
+
+const IN_APPS = 'registry secrets in scope: quay-org (quay.io/org); quay-all (quay.io); ghcr (ghcr.io); hub (https://index.docker.io/v1/)';
+const FIX_UNMATCHED = 'Fix: add a RegistrySecret (or ProjectRegistry) for its registry in';
+
+describe('planPullSecrets', () => {
+  test.each<[string, Partial<WiringRequest>, string[], string[][]]>([
+    // title, request (namespace "apps", no images, no explicit secrets, unmatched images refused unless set), secretNames, substrings of each problem
+    ['explicit first in the user\'s order, then matched ones sorted by name (not in key order)',
+      { images: [image('quay.io/org/app:1')], explicit: [unknown('zz-manual'), unknown('aa-manual')] },
+      ['zz-manual', 'aa-manual', 'quay-all', 'quay-org'], []],
+    ['each name once: an explicit secret that also matches keeps its explicit place',
+      { images: [image('quay.io/org/app:1')], explicit: [known('quay-org', 'apps', ['quay.io/org'])] },
+      ['quay-org', 'quay-all'], []],
+    ['the images of init containers and containers all count',
+      { images: [image('ghcr.io/org/init:1', 'init'), image('quay.io/other/app:1')] },
+      ['ghcr', 'quay-all'], []],
+    ['an unmatched image: a problem naming image and container, listing the secrets in scope',
+      { images: [image('gcr.io/proj/app:1', 'web')] },
+      [], [[`image "gcr.io/proj/app:1" of container "web" matches no registry credential in namespace "apps"; ${IN_APPS}. ${FIX_UNMATCHED} namespace "apps"`]]],
+    ['an unmatched image in a namespace without secrets says so',
+      { namespace: 'empty', images: [image('gcr.io/proj/app:1')] },
+      [], [['matches no registry credential in namespace "empty"; there are no registry secrets in scope. Fix:']]],
+    ['allowUnmatchedImages lets an unmatched image through',
+      { images: [image('gcr.io/proj/app:1'), image('quay.io/org/app:1', 'side')], allowUnmatchedImages: true },
+      ['quay-all', 'quay-org'], []],
+    ['an explicit secret of unknown content covers unmatched images',
+      { images: [image('gcr.io/proj/app:1')], explicit: [unknown('imported')] },
+      ['imported'], []],
+    ['an explicit secret whose known servers match covers an image the scope does not',
+      { images: [image('gcr.io/proj/app:1')], explicit: [known('gcr-pull', 'apps', ['gcr.io'])] },
+      ['gcr-pull'], []],
+    ['an explicit secret whose known servers do not match does not cover it',
+      { images: [image('gcr.io/proj/app:1')], explicit: [known('ghcr', 'apps', ['ghcr.io'])] },
+      ['ghcr'], [['image "gcr.io/proj/app:1" of container "app" matches no registry credential in namespace "apps"']]],
+    ['an explicit secret in another known namespace: a cross-namespace problem',
+      { images: [image('quay.io/org/app:1')], explicit: [known('example', 'other', ['registry.example.com'])] },
+      ['example', 'quay-all', 'quay-org'],
+      [['pull secret "example" is in namespace "other" but the pod runs in "apps"; Kubernetes silently ignores pull secrets from other namespaces. Fix: create the secret in namespace "apps"']]],
+    ['an explicit secret whose namespace is not known: no cross-namespace problem',
+      { images: [image('quay.io/org/app:1')], explicit: [unknown('made-by-hand', 'other')] },
+      ['made-by-hand', 'quay-all', 'quay-org'], []],
+    ['a pod without a namespace: no cross-namespace problem either',
+      { namespace: undefined, images: [image('quay.io/org/app:1')], explicit: [known('quay-org', 'apps', ['quay.io/org'])] },
+      ['quay-org', 'no-ns'], []],
+    ['an invalid image: a problem naming the container; the other images are still wired',
+      { images: [image('Quay.io/Org/App:1', 'bad'), image('quay.io/org/app:1')] },
+      ['quay-all', 'quay-org'], [['container "bad": image "Quay.io/Org/App:1" is invalid: ', '. Fix: fix the image reference']]],
+    ['a credential in another namespace: the problem names that namespace',
+      { images: [image('registry.example.com/team/app:1')] },
+      [], [[`; ${IN_APPS}; a credential for it exists in namespace "other", but pull secrets must be in the pod's own namespace. Fix:`]]],
+    ['credentials in several other namespaces, "no namespace" among them, are all named',
+      { namespace: 'other', images: [image('quay.io/org/app:1')] },
+      [], [['in namespace "other"; registry secrets in scope: example (registry.example.com); a credential for it exists in namespace "apps", no namespace (the deploy-time default), but']]],
+    ['Docker Hub: the https://index.docker.io/v1/ key matches "nginx" by the kubelet\'s fallback',
+      { images: [image('nginx')] },
+      ['hub'], []],
+    ['no namespace (undefined): the secrets without a namespace are the scope',
+      { namespace: undefined, images: [image('quay.io/org/app:1')] },
+      ['no-ns'], []],
+    ['no namespace (undefined): an unmatched image says where it looked',
+      { namespace: undefined, images: [image('ghcr.io/org/app:1')] },
+      [], [['matches no registry credential in no namespace (the deploy-time default); registry secrets in scope: no-ns (quay.io); a credential for it exists in namespace "apps"']]],
+  ])('%s', (_title, overrides, secretNames, problems) => {
+    const request: WiringRequest = { namespace: 'apps', images: [], explicit: [], allowUnmatchedImages: false, ...overrides };
+    const plan = planPullSecrets(request, indexOf(SECRETS));
+    expect(plan.secretNames).toEqual(secretNames);
+    expect(plan.problems).toHaveLength(problems.length);
+    problems.forEach((fragments, i) => fragments.forEach((fragment) => expect(plan.problems[i]).toContain(fragment)));
+  });
+
+  test('problems come in order: cross-namespace secrets first, then images in the order given', () => {
+    const plan = planPullSecrets({
+      namespace: 'apps',
+      images: [image('gcr.io/a', 'one'), image('BAD', 'two'), image('gcr.io/b', 'three')],
+      explicit: [known('example', 'other', ['registry.example.com'])],
+      allowUnmatchedImages: false,
+    }, indexOf(SECRETS));
+    expect(plan.problems).toEqual([
+      expect.stringMatching(/^pull secret "example" is in namespace "other"/),
+      expect.stringMatching(/^image "gcr\.io\/a" of container "one" matches no registry credential/),
+      expect.stringMatching(/^container "two": image "BAD" is invalid: /),
+      expect.stringMatching(/^image "gcr\.io\/b" of container "three" matches no registry credential/),
+    ]);
+  });
+});
