@@ -46,6 +46,10 @@ export function parseGoHttpUrl(raw: string): GoUrl {
  * older Go accepted it, but such a key can never match an image anyway).
  */
 function parseHost(host: string): string {
+  // Current Go: a "[" anywhere but first is an error (golang/go#77578), so `q[u]ay.io` is no key.
+  if (host.lastIndexOf('[') > 0) {
+    throw new Error('invalid IP-literal');
+  }
   if (host.startsWith('[')) {
     const close = host.lastIndexOf(']');
     if (close < 0) {

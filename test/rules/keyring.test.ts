@@ -24,7 +24,6 @@ describe('parseRegistryKey: normalisation as BasicDockerKeyring.Add (REFERENCE Â
     // url.Parse keeps the host's case
     ['Quay.IO', 'Quay.IO', 'Quay.IO', '', ''],
     ['*.example.com', '*.example.com', '*.example.com', '', ''],
-    ['a[bc].example.com', 'a[bc].example.com', 'a[bc].example.com', '', ''],
     // userinfo, query and fragment are dropped
     ['user:pw@reg.io:443/x?y#z', 'reg.io:443/x', 'reg.io', '443', '/x'],
     // "?" starts a query, so it can never act as a glob in a key
@@ -49,8 +48,9 @@ describe('parseRegistryKey: normalisation as BasicDockerKeyring.Add (REFERENCE Â
     ['[1.2.3.4]', 'invalid IP-literal "1.2.3.4"'],
     ['a:b:5000', 'too many colons'],
     ['us er@reg.io', 'invalid userinfo'],
-    // so a negated class "[^...]" cannot be written in a key either
-    ['reg[^0-9].corp.io', 'invalid character "^" in host name'],
+    // current Go refuses a "[" anywhere but first in the host: bracket globs cannot be written in a key
+    ['a[bc].example.com', 'invalid IP-literal'],
+    ['reg[^0-9].corp.io', 'invalid IP-literal'],
   ])('%j cannot be parsed: %s', (key, fragment) => {
     const attempt = () => parseRegistryKey(key);
     expect(attempt).toThrow(`registry key ${JSON.stringify(key)} cannot be parsed as a URL: `);
@@ -71,11 +71,8 @@ describe('one key against one image: URLsMatch (keyring_test.go)', () => {
     ['k*.io', 'quay.io/x', false],
     ['*', 'localhost/app', true],
     ['*', 'quay.io/app', false],
-    ['reg[0-9].corp.io', 'reg7.corp.io/x', true],
-    ['reg[0-9].corp.io', 'regx.corp.io/x', false],
-    // Go's path.Match negates with "^" only: "[!0-9]" is the set {!, 0-9}
-    ['reg[!0-9].corp.io', 'regx.corp.io/x', false],
-    // a malformed glob never matches
+    // a "[" after the host's first character makes the key unparseable in current Go: it never matches
+    ['reg[0-9].corp.io', 'reg7.corp.io/x', false],
     ['reg[0-9.corp.io', 'reg1.corp.io/x', false],
     // "?" cannot be written in a key: it starts the URL query
     ['reg?.example.com', 'reg1.example.com/app', false],
