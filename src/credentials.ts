@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
-import { encodeDockerConfigJson, parseDockerConfig } from './rules/dockerconfigjson';
-import { constructError } from './wiring/construct-errors';
+import { encodeDockerConfigJson, MAX_SECRET_DATA_BYTES, parseDockerConfig } from './rules/dockerconfigjson';
+import { displayServer } from './rules/registry-server';
+import { checkPlainString, constructError } from './wiring/construct-errors';
 
 /** Options for {@link RegistryCredentials.fromUsernamePassword}. */
 export interface UsernamePasswordOptions {
@@ -71,8 +72,8 @@ export abstract class RegistryCredentials {
     return new DockerConfigFileCredentials(path);
   }
 
-  /** Payloads already read, by server: every secret made from these credentials gets the same bytes. */
-  private readonly payloads = new Map<string | undefined, DockerConfigPayload>();
+  /** Payloads already read, by server, kept in a closure so that printing the credentials shows nothing of them. */
+  private readonly rememberPayload = payloadMemo();
 
   /** Produces the payload for a secret; `scope` is the secret, for error messages. */
   public abstract bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload;
@@ -83,40 +84,53 @@ export abstract class RegistryCredentials {
    * @internal
    */
   public _bindOnce(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
-    let payload = this.payloads.get(options.server);
-    if (payload === undefined) {
-      payload = this.bind(scope, options);
-      this.payloads.set(options.server, payload);
-    }
-    return payload;
+    return this.rememberPayload(options.server, () => this.bind(scope, options));
   }
 }
 
+function payloadMemo(): (server: string | undefined, read: () => DockerConfigPayload) => DockerConfigPayload {
+  const payloads = new Map<string | undefined, DockerConfigPayload>();
+  return (server, read) => {
+    let payload = payloads.get(server);
+    if (payload === undefined) {
+      payload = read();
+      payloads.set(server, payload);
+    }
+    return payload;
+  };
+}
+
+/** A username, password and e-mail, held in a closure: `util.inspect` and `JSON.stringify` of the credentials never show them. */
+type SecretValues = () => { readonly username: unknown; readonly password: unknown; readonly email: unknown };
+
 class LiteralCredentials extends RegistryCredentials {
+  private readonly values: SecretValues;
+
   constructor(
-    private readonly username: string | undefined,
-    private readonly password: string | undefined,
-    private readonly email: string | undefined,
-    private readonly usernameSource: string,
-    private readonly passwordSource: string,
+    username: unknown, password: unknown, email: unknown, private readonly usernameSource: string, private readonly passwordSource: string,
   ) {
     super();
+    this.values = () => ({ username, password, email });
   }
 
   public bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
-    if (!this.username) {
+    const { username, password, email } = this.values();
+    checkPlainString(scope, this.usernameSource, username);
+    checkPlainString(scope, this.passwordSource, password);
+    if (email !== undefined) checkPlainString(scope, 'the e-mail', email);
+    if (!username) {
       throw constructError(scope, `${this.usernameSource} is empty`, 'give the registry user name');
     }
-    if (this.username.includes(':')) {
+    if (username.includes(':')) {
       throw constructError(scope, `${this.usernameSource} contains ":"`,
         'use a user name without ":" — the kubelet splits the `auth` field at the first ":", so this login could never work');
     }
-    if (!this.password) {
+    if (!password) {
       throw constructError(scope, `${this.passwordSource} is empty`, 'give the registry password or access token');
     }
     const server = options.server ?? DOCKER_HUB_SERVER;
-    const json = encodeDockerConfigJson({ [server]: { username: this.username, password: this.password, email: this.email } });
-    return { base64: Buffer.from(json, 'utf8').toString('base64'), servers: [server] };
+    const json = encodeDockerConfigJson({ [server]: { username, password, email } });
+    return payloadOf(scope, Buffer.from(json, 'utf8'), [server], 'use a shorter user name and password; registry tokens are far below this size');
   }
 }
 
@@ -130,6 +144,9 @@ class EnvCredentials extends RegistryCredentials {
   }
 
   public bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
+    checkPlainString(scope, 'the username variable name', this.usernameVariable);
+    checkPlainString(scope, 'the password variable name', this.passwordVariable);
+    if (this.emailVariable !== undefined) checkPlainString(scope, 'the e-mail variable name', this.emailVariable);
     const username = readVariable(scope, this.usernameVariable);
     const password = readVariable(scope, this.passwordVariable);
     const email = this.emailVariable === undefined ? undefined : readVariable(scope, this.emailVariable);
@@ -153,31 +170,66 @@ class DockerConfigFileCredentials extends RegistryCredentials {
   }
 
   public bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(this.path);
-    } catch (e) {
-      throw constructError(scope, `cannot read docker config file "${this.path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        'pass the path of an existing config.json');
+    checkPlainString(scope, 'the docker config file path', this.path);
+    const file = `docker config file "${this.path}"`;
+    const bytes = readBoundedFile(scope, this.path, file);
+    const text = bytes.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(bytes)) {
+      throw constructError(scope, `${file} is not UTF-8 text`, 'pass a docker config.json such as `docker login` writes');
     }
     let parsed;
     try {
-      parsed = parseDockerConfig(bytes.toString('utf8'));
+      parsed = parseDockerConfig(text);
     } catch (e) {
-      throw constructError(scope, `docker config file "${this.path}" ${(e as Error).message}`,
-        'pass a docker config.json such as `docker login` writes');
+      throw constructError(scope, `${file} ${(e as Error).message}`, 'pass a docker config.json such as `docker login` writes');
+    }
+    if (parsed.entryProblems.length > 0) {
+      const { key, problem } = parsed.entryProblems[0];
+      throw constructError(scope, `${file}: the "auths" entry "${displayServer(key)}" ${problem}`,
+        'log in again to write a fresh entry (e.g. `docker --config DIR login`), or remove the entry from the file');
     }
     if (parsed.usableServers.length === 0) {
       const why = parsed.usesCredentialHelpers
         ? 'its logins are kept by a credsStore/credHelpers program, which the cluster cannot run'
         : 'it has no "auths" entry with an "auth" or a username and password';
-      throw constructError(scope, `docker config file "${this.path}" has no usable credential: ${why}`,
+      throw constructError(scope, `${file} has no usable credential: ${why}`,
         'log in with a config that stores credentials in the file (e.g. `docker --config DIR login`), or use RegistryCredentials.fromUsernamePassword');
     }
     if (options.server !== undefined && !parsed.usableServers.includes(options.server)) {
-      throw constructError(scope, `server "${options.server}" is not among the usable "auths" entries of docker config file "${this.path}" (${parsed.usableServers.join(', ')})`,
+      throw constructError(scope,
+        `server "${displayServer(options.server)}" is not among the usable "auths" entries of ${file} (${parsed.usableServers.map(displayServer).join(', ')})`,
         'leave out `server` (the file decides), or log in to that server in the file');
     }
-    return { base64: bytes.toString('base64'), servers: parsed.usableServers };
+    return payloadOf(scope, bytes, parsed.usableServers, 'keep only the registries this secret needs in the docker config file');
   }
+}
+
+/** The file's bytes, refusing what is no regular file or is larger than a Secret can hold, without reading it. */
+function readBoundedFile(scope: IConstruct, path: string, what: string): Buffer {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (e) {
+    throw constructError(scope, `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'pass the path of an existing config.json');
+  }
+  if (!stat.isFile()) {
+    throw constructError(scope, `${what} is not a regular file`, 'pass the path of a config.json file (not a folder, device or pipe)');
+  }
+  if (stat.size > MAX_SECRET_DATA_BYTES) {
+    throw constructError(scope, `${what} is ${stat.size} bytes; a Secret holds at most ${MAX_SECRET_DATA_BYTES} bytes (1 MiB)`,
+      'keep only the registries this secret needs in the docker config file');
+  }
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw constructError(scope, `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'pass the path of an existing config.json');
+  }
+}
+
+/** The payload of `bytes`, which the API server accepts only up to 1 MiB; `fix` fits the source. */
+function payloadOf(scope: IConstruct, bytes: Buffer, servers: string[], fix: string): DockerConfigPayload {
+  if (bytes.length > MAX_SECRET_DATA_BYTES) {
+    throw constructError(scope, `the .dockerconfigjson payload is ${bytes.length} bytes; the API server rejects Secrets over ${MAX_SECRET_DATA_BYTES} bytes (1 MiB)`, fix);
+  }
+  return { base64: bytes.toString('base64'), servers };
 }

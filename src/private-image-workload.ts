@@ -1,9 +1,9 @@
-import { ApiObjectMetadata, Chart, Cron } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Cron, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } from './rules/image-reference';
 import { withoutUndefined } from './rules/objects';
-import { checkKubeName, checkNamespace, constructError } from './wiring/construct-errors';
+import { checkKubeName, checkNamespace, checkPlainString, constructError } from './wiring/construct-errors';
 import { podBearerOfPlus } from './wiring/pod-bearer';
 import { RegistryScope } from './wiring/registry-scope';
 
@@ -13,7 +13,7 @@ export enum WorkloadKind {
   POD = 'POD',
   /** A Deployment (the default). */
   DEPLOYMENT = 'DEPLOYMENT',
-  /** A StatefulSet (needs `ports` or a `service`, as in cdk8s-plus). */
+  /** A StatefulSet, with a headless Service (from `ports`, without ports when there are none, or the `service` given). */
   STATEFUL_SET = 'STATEFUL_SET',
   /** A DaemonSet. */
   DAEMON_SET = 'DAEMON_SET',
@@ -102,6 +102,11 @@ export interface PrivateImageWorkloadProps {
    * @default - cdk8s-plus default (2 for a Deployment, 1 for a StatefulSet)
    */
   readonly replicas?: number;
+  /**
+   * STATEFUL_SET only: the Service that governs it (its `serviceName`).
+   * @default - a headless Service (`clusterIP: None`) with the container's `ports`, or with none when there are none
+   */
+  readonly service?: kplus.Service;
   /**
    * Schedule, required for CRON_JOB.
    * @default - none
@@ -195,7 +200,7 @@ function createWorkload(scope: Construct, kind: WorkloadKind, props: PrivateImag
     case WorkloadKind.DEPLOYMENT:
       return new kplus.Deployment(scope, 'Workload', { ...common, replicas: props.replicas });
     case WorkloadKind.STATEFUL_SET:
-      return new kplus.StatefulSet(scope, 'Workload', { ...common, replicas: props.replicas });
+      return new kplus.StatefulSet(scope, 'Workload', { ...common, replicas: props.replicas, service: props.service ?? portlessHeadlessService(scope, props) });
     case WorkloadKind.DAEMON_SET:
       return new kplus.DaemonSet(scope, 'Workload', common);
     case WorkloadKind.JOB:
@@ -203,6 +208,25 @@ function createWorkload(scope: Construct, kind: WorkloadKind, props: PrivateImag
     case WorkloadKind.CRON_JOB:
       return new kplus.CronJob(scope, 'Workload', { ...common, schedule: props.schedule! });
   }
+}
+
+/**
+ * A StatefulSet needs a governing Service; cdk8s-plus derives a headless one
+ * from the container ports and refuses when there are none. Workers and
+ * queue consumers have no ports, and Kubernetes accepts a headless Service
+ * (`clusterIP: None`) without ports: cdk8s-plus's Service only renders with a
+ * port, so it gets a placeholder that the patch removes.
+ * Undefined when there are ports (cdk8s-plus's own Service is used).
+ */
+function portlessHeadlessService(scope: Construct, props: PrivateImageWorkloadProps): kplus.Service | undefined {
+  if ((props.ports ?? []).length > 0) return undefined;
+  const service = new kplus.Service(scope, 'Service', {
+    clusterIP: 'None',
+    ports: [{ port: 1 }],
+    metadata: withoutUndefined({ namespace: props.namespace }),
+  });
+  ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/ports'));
+  return service;
 }
 
 /** cdk8s-plus defaults to Always; the kubelet's default pulls only `:latest` and untagged images every time. */
@@ -216,6 +240,7 @@ function kubeletPullPolicy(scope: Construct, image: string): kplus.ImagePullPoli
 }
 
 function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: WorkloadKind, namespace: string | undefined): void {
+  checkPlainString(scope, 'image', props.image);
   checkKubeName(scope, 'subdomain', 'workload name', props.name, 'choose a name such as "private-reg"');
   checkNamespace(scope, namespace);
   checkKubeName(scope, 'label', 'container name', props.containerName, 'choose a name such as "app"');
@@ -225,9 +250,8 @@ function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: Wo
   if (kind !== WorkloadKind.CRON_JOB && props.schedule !== undefined) {
     throw constructError(scope, `\`schedule\` only applies to CRON_JOB, not ${kind}`, 'remove `schedule` or set kind: WorkloadKind.CRON_JOB');
   }
-  if (kind === WorkloadKind.STATEFUL_SET && (props.ports ?? []).length === 0) {
-    throw constructError(scope, 'a STATEFUL_SET needs `ports`: cdk8s-plus derives its headless Service from them',
-      'set `ports`, e.g. [{ number: 8080 }], or use kind: WorkloadKind.DEPLOYMENT');
+  if (kind !== WorkloadKind.STATEFUL_SET && props.service !== undefined) {
+    throw constructError(scope, `\`service\` only applies to STATEFUL_SET, not ${kind}`, 'remove `service` or set kind: WorkloadKind.STATEFUL_SET');
   }
   if (props.replicas !== undefined && kind !== WorkloadKind.DEPLOYMENT && kind !== WorkloadKind.STATEFUL_SET) {
     throw constructError(scope, `\`replicas\` only applies to DEPLOYMENT and STATEFUL_SET, not ${kind}`, 'remove `replicas`');

@@ -8,7 +8,7 @@ import { problemWithFix } from './rules/messages';
 import {
   RANCHER_COPY_HOLDER, RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL, rancherBackingNamespace,
 } from './rules/rancher';
-import { checkKubeName, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { checkKubeName, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin, PullSecretSource } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
 
@@ -193,6 +193,7 @@ export class ProjectRegistry extends Construct {
 function checkProps(scope: Construct, props: ProjectRegistryProps, name: string, mode: ProjectRegistryMode): void {
   checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "ghcr-pull"');
   checkRegistryServer(scope, props.server);
+  if (props.excludeNamespaces !== undefined) checkPlainStrings(scope, 'excludeNamespaces', props.excludeNamespaces);
   for (const namespace of props.excludeNamespaces ?? []) {
     checkKubeName(scope, 'label', 'excluded namespace', namespace, 'list namespace names; patterns are not supported (Rancher matches exact names)');
   }

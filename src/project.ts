@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RANCHER_PROJECT_ID_KEY, rancherIdsProblem, rancherProjectReference } from './rules/rancher';
-import { checkNamespace, constructError } from './wiring/construct-errors';
+import { checkNamespace, checkPlainString, constructError } from './wiring/construct-errors';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** Props for {@link Project}. */
@@ -45,6 +45,8 @@ export class Project extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectProps = {}) {
     super(scope, id);
+    if (props.clusterId !== undefined) checkPlainString(this, 'clusterId', props.clusterId);
+    if (props.projectId !== undefined) checkPlainString(this, 'projectId', props.projectId);
     const idsProblem = rancherIdsProblem(props.clusterId, props.projectId);
     if (idsProblem) throw constructError(this, idsProblem.problem, idsProblem.fix);
     this.projectId = props.projectId;

@@ -3,14 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
 import { secretHashSuffix } from './rules/append-hash';
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
 import { withoutUndefined } from './rules/objects';
-import { checkKubeName, checkNamespace, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { checkKubeName, checkNamespace, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** The API server's limit on a Secret's total data size. */
-export const MAX_SECRET_BYTES = 1024 * 1024;
+export const MAX_SECRET_BYTES = MAX_SECRET_DATA_BYTES;
 
 /** A registry pull secret, made here or elsewhere, that workloads can be wired to. */
 export interface IRegistrySecret extends kplus.ISecret {
@@ -107,7 +107,6 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
     checkRegistryServer(this, props.server);
 
     const payload = props.credentials._bindOnce(this, { server: props.server });
-    checkPayloadSize(this, payload.base64);
     this.servers = payload.servers;
     this.server = payload.servers[0];
     this.immutable = props.immutable ?? false;
@@ -143,14 +142,6 @@ function checkNames(scope: Construct, name: string | undefined, namespace: strin
   checkNamespace(scope, namespace);
 }
 
-function checkPayloadSize(scope: Construct, base64: string): void {
-  const bytes = Buffer.byteLength(base64, 'base64');
-  if (bytes > MAX_SECRET_BYTES) {
-    throw constructError(scope, `the .dockerconfigjson payload is ${bytes} bytes; the API server rejects Secrets over ${MAX_SECRET_BYTES} bytes (1 MiB)`,
-      'keep only the registries this secret needs in the docker config file');
-  }
-}
-
 function secretName(scope: Construct, props: RegistrySecretProps, data: Record<string, string>): string | undefined {
   if (!props.appendHash) return props.name;
   if (props.name === undefined) {
@@ -174,6 +165,7 @@ class ImportedRegistrySecret extends Construct implements IRegistrySecret {
     super(scope, id);
     this.namespace = options.namespace ?? Chart.of(this).namespace;
     checkNames(this, name, this.namespace);
+    checkPlainStrings(this, 'servers', options.servers);
     if (options.servers.length === 0) {
       throw constructError(this, `imported secret "${name}" lists no servers`, 'pass the `auths` keys of the existing secret in `servers`');
     }

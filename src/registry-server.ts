@@ -1,6 +1,7 @@
 /** Registry server presets for the common hosts. */
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
-import { registryServerProblem } from './rules/registry-server';
+import { problemWithFix } from './rules/messages';
+import { displayServer, registryServerProblem } from './rules/registry-server';
 
 /** Servers of common registries, written as `kubectl --docker-server` and the Rancher UI write them. */
 export class RegistryServer {
@@ -17,11 +18,11 @@ export class RegistryServer {
    * @param region the AWS region, e.g. `eu-west-1`
    */
   public static ecr(accountId: string, region: string): string {
-    if (!/^\d{12}$/.test(accountId)) {
-      throw new Error(`ECR account id "${accountId}" must be 12 digits`);
+    if (typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) {
+      throw presetError('ecr', 'the account id must be 12 digits', 'pass the 12-digit AWS account id as a string, e.g. "123456789012"');
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-      throw new Error(`ECR region "${region}" is not an AWS region name such as "eu-west-1"`);
+    if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+      throw presetError('ecr', 'the region is not an AWS region name', 'pass a region such as "eu-west-1"');
     }
     return `${accountId}.dkr.ecr.${region}.amazonaws.com`;
   }
@@ -31,8 +32,8 @@ export class RegistryServer {
    * @param location a region or multi-region, e.g. `europe-west1` or `us`
    */
   public static artifactRegistry(location: string): string {
-    if (!/^[a-z]+(-[a-z]+\d*)?$/.test(location)) {
-      throw new Error(`Artifact Registry location "${location}" is not a location such as "europe-west1" or "us"`);
+    if (typeof location !== 'string' || !/^[a-z]+(-[a-z]+\d*)?$/.test(location)) {
+      throw presetError('artifactRegistry', 'the location is not an Artifact Registry location', 'pass a region or multi-region such as "europe-west1" or "us"');
     }
     return `${location}-docker.pkg.dev`;
   }
@@ -42,8 +43,8 @@ export class RegistryServer {
    * @param registryName 5–50 alphanumeric characters
    */
   public static azure(registryName: string): string {
-    if (!/^[a-zA-Z0-9]{5,50}$/.test(registryName)) {
-      throw new Error(`Azure registry name "${registryName}" must be 5 to 50 letters or digits`);
+    if (typeof registryName !== 'string' || !/^[a-zA-Z0-9]{5,50}$/.test(registryName)) {
+      throw presetError('azure', 'the registry name must be 5 to 50 letters or digits', 'pass the name Azure shows for the registry, e.g. "myregistry"');
     }
     return `${registryName.toLowerCase()}.azurecr.io`;
   }
@@ -54,11 +55,22 @@ export class RegistryServer {
    * @param port optional port
    */
   public static custom(host: string, port?: number): string {
+    if (typeof host !== 'string') throw presetError('custom', 'the host must be a string', 'pass a host name or IP address');
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw presetError('custom', 'the port must be a whole number from 1 to 65535', 'pass a port such as 5000, or none');
+    }
     const server = port === undefined ? host : `${host}:${port}`;
     const problem = registryServerProblem(server);
-    if (problem) throw new Error(`registry server "${server}" ${problem}`);
+    if (problem) {
+      throw presetError('custom', `registry server "${displayServer(server)}" ${problem}`, 'pass a host name or IP address, e.g. "registry.example.com" or "10.0.0.5", and the port apart');
+    }
     return server;
   }
 
   private constructor() {}
+}
+
+/** Presets run before any construct exists: the message names the preset instead of a construct path. Values are not quoted. */
+function presetError(preset: string, problem: string, fix: string): Error {
+  return new Error(`RegistryServer.${preset}(): ${problemWithFix(problem, fix)}`);
 }

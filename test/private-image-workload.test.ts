@@ -180,7 +180,6 @@ describe('PrivateImageWorkload errors', () => {
     [{ kind: WorkloadKind.CRON_JOB }, 'a CRON_JOB needs a schedule'],
     [{ kind: WorkloadKind.JOB, schedule: Cron.daily() }, '`schedule` only applies to CRON_JOB'],
     [{ kind: WorkloadKind.DAEMON_SET, replicas: 2 }, '`replicas` only applies to DEPLOYMENT and STATEFUL_SET'],
-    [{ kind: WorkloadKind.STATEFUL_SET }, 'a STATEFUL_SET needs `ports`'],
     [{ name: 'Bad_Name' }, 'workload name "Bad_Name" must be a DNS-1123 subdomain'],
     [{ namespace: 'Bad' }, 'namespace "Bad" must be a DNS-1123 label'],
     [{ containerName: 'web.app' }, 'container name "web.app" must be a DNS-1123 label'],

@@ -19,10 +19,10 @@ describe('RegistryServer presets', () => {
   test.each([
     [() => RegistryServer.ecr('1234', 'eu-west-1'), 'must be 12 digits'],
     [() => RegistryServer.ecr('123456789012', 'europe'), 'not an AWS region'],
-    [() => RegistryServer.artifactRegistry('Europe West'), 'not a location'],
+    [() => RegistryServer.artifactRegistry('Europe West'), 'not an Artifact Registry location'],
     [() => RegistryServer.azure('ab'), '5 to 50 letters or digits'],
     [() => RegistryServer.custom('bad host'), 'contains whitespace'],
-    [() => RegistryServer.custom('host', 0), 'port "0"'],
+    [() => RegistryServer.custom('host', 0), 'the port must be a whole number from 1 to 65535'],
   ])('bad preset input %#', (make, message) => {
     expect(make).toThrow(message);
   });

@@ -7,6 +7,7 @@
  */
 import { compareGoStrings } from './go-string-order';
 import { isPlainObject } from './objects';
+import { registryServerProblem } from './registry-server';
 
 /** The Secret type of a registry pull secret. */
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -16,6 +17,8 @@ export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
 export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
 /** The data key of a `kubernetes.io/dockercfg` Secret. */
 export const DOCKER_CFG_KEY = '.dockercfg';
+/** The API server's limit on a Secret's total data size. */
+export const MAX_SECRET_DATA_BYTES = 1024 * 1024;
 
 /** One registry entry of a docker config, as kubectl builds it. */
 export interface DockerConfigEntry {
@@ -83,6 +86,8 @@ export interface ParsedDockerConfig {
   readonly usableServers: string[];
   /** Whether `credsStore` or `credHelpers` is set: those credentials never reach a cluster. */
   readonly usesCredentialHelpers: boolean;
+  /** Usable-looking entries the kubelet cannot use, by key; described, never quoted. */
+  readonly entryProblems: Array<{ readonly key: string; readonly problem: string }>;
 }
 
 /**
@@ -103,10 +108,40 @@ export function parseDockerConfig(text: string): ParsedDockerConfig {
   if (auths !== undefined && !isPlainObject(auths)) {
     throw new Error('has an "auths" field that is not an object');
   }
+  const usableServers = usableAuthsKeys(auths ?? {});
+  const entryProblems = usableServers.flatMap((key) => {
+    const problem = entryProblem(key, (auths as Record<string, Record<string, unknown>>)[key]);
+    return problem === undefined ? [] : [{ key, problem }];
+  });
   return {
-    usableServers: usableAuthsKeys(auths ?? {}),
+    usableServers,
     usesCredentialHelpers: parsed.credsStore !== undefined || parsed.credHelpers !== undefined,
+    entryProblems,
   };
+}
+
+/** Why the kubelet cannot use a usable-looking entry, or undefined. */
+function entryProblem(key: string, entry: Record<string, unknown>): string | undefined {
+  const server = registryServerProblem(key);
+  if (server !== undefined) return `is not a registry server the kubelet can match: it ${server}`;
+  const { auth } = entry;
+  if (typeof auth === 'string' && auth !== '' && decodeAuthField(auth) === undefined) {
+    return 'has an "auth" that is not base64 of "username:password"';
+  }
+  return undefined;
+}
+
+/**
+ * An entry's `auth` as the kubelet decodes it: standard padded base64 (Go's
+ * decoder skips CR and LF) of `username:password`, split at the first `:`.
+ * Undefined when it is not.
+ */
+export function decodeAuthField(auth: string): { readonly username: string; readonly password: string } | undefined {
+  const compact = auth.replace(/[\r\n]/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  const decoded = Buffer.from(compact, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /** The `auths` keys whose entry holds a credential, in payload order. */

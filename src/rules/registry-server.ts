@@ -3,13 +3,15 @@
  * Facts and sources: docs/facts.md#registry-servers.
  */
 
-const HOST_LABEL = /^[A-Za-z0-9*?[\]]([A-Za-z0-9*?[\]-]*[A-Za-z0-9*?[\]])?$/;
+const HOST_LABEL = /^[A-Za-z0-9*]([A-Za-z0-9*-]*[A-Za-z0-9*])?$/;
 
 /**
  * Why `server` is not a registry server the kubelet can match, or undefined.
  * Accepted: `host`, `host:port`, an optional `http(s)://` scheme and a path
  * (`https://index.docker.io/v1/`, `registry.example.com/team`), IPv4 and
- * bracketed IPv6 hosts, and the kubelet's glob characters in host labels.
+ * bracketed IPv6 hosts, and `*` globs in host labels (`?` starts a URL
+ * query and current Go refuses `[` after the host's start, so neither can
+ * ever match).
  */
 export function registryServerProblem(server: string): string | undefined {
   if (server.trim() === '') return 'is empty';
@@ -20,7 +22,8 @@ export function registryServerProblem(server: string): string | undefined {
     return `has scheme "${schemeMatch[1]}"; only lowercase http:// and https:// (or none) are allowed`;
   }
   const rest = schemeMatch ? server.slice(schemeMatch[0].length) : server;
-  if (/[?#@]/.test(rest)) return 'must not contain a query, fragment or user name';
+  if (/^[^/]*@/.test(rest)) return 'contains user info (a user name or password)';
+  if (/[?#@]/.test(rest)) return 'must not contain a query, fragment or "@"';
   const hostPort = rest.split('/')[0];
   if (hostPort === '') return 'has no host';
   const { host, port } = splitHostAndPort(hostPort);
@@ -37,6 +40,16 @@ export function registryServerProblem(server: string): string | undefined {
     return `has host "${host}" with an invalid label "${badLabel}"`;
   }
   return undefined;
+}
+
+/**
+ * `server` as messages may show it: without user info (which may hold a
+ * password), query or fragment. Everything else is the user's own input.
+ */
+export function displayServer(server: string): string {
+  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(server)?.[0] ?? '';
+  const rest = server.slice(scheme.length).replace(/^[^/]*@/, '').replace(/[?#].*$/s, '');
+  return scheme + rest;
 }
 
 /**

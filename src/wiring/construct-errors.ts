@@ -3,10 +3,11 @@
  * shares. Each message starts with the construct path (as cdk8s prefixes
  * validation errors) and ends with the fix; callers never pass secret values.
  */
+import { Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../rules/kube-names';
 import { problemWithFix } from '../rules/messages';
-import { registryServerProblem } from '../rules/registry-server';
+import { displayServer, registryServerProblem } from '../rules/registry-server';
 
 /** An error naming the construct, what is wrong and the fix. */
 export function constructError(scope: IConstruct, problem: string, fix: string): Error {
@@ -21,6 +22,7 @@ export function checkKubeName(
   scope: IConstruct, rule: 'subdomain' | 'label', what: string, value: string | undefined, fix: string,
 ): void {
   if (value === undefined) return;
+  checkPlainString(scope, what, value);
   const problem = rule === 'subdomain' ? dns1123SubdomainProblem(value) : dns1123LabelProblem(value);
   if (problem) throw constructError(scope, `${what} "${value}" ${problem}`, fix);
 }
@@ -36,6 +38,36 @@ export function checkRegistryServer(
   fix = 'give a host with optional port and path, e.g. "quay.io", "registry.example.com:5000" or "https://index.docker.io/v1/"',
 ): void {
   if (server === undefined) return;
+  checkPlainString(scope, 'registry server', server);
   const problem = registryServerProblem(server);
-  if (problem) throw constructError(scope, `registry server "${server}" ${problem}`, fix);
+  if (problem === undefined) return;
+  const userInfo = problem.startsWith('contains user info');
+  throw constructError(scope, `registry server "${displayServer(server)}" ${problem}`,
+    userInfo ? 'remove "user:password@" from the server and give them in `credentials`' : fix);
+}
+
+/**
+ * Throws, naming `scope`, unless `value` is a plain string. JavaScript and
+ * other jsii languages can pass a number or a cdk8s token (`Lazy`), which
+ * resolves only after the wiring has read it. The value is never quoted.
+ */
+export function checkPlainString(scope: IConstruct, what: string, value: unknown): asserts value is string {
+  if (typeof value === 'string') return;
+  throw constructError(scope, `${what} must be a plain string known at synth, not ${kindOf(value)}`,
+    'pass a string literal or a value computed before the construct is created; cdk8s tokens (Lazy) resolve too late for the wiring');
+}
+
+/** {@link checkPlainString} for every element of a list. */
+export function checkPlainStrings(scope: IConstruct, what: string, values: unknown): void {
+  if (!Array.isArray(values)) {
+    throw constructError(scope, `${what} must be a list of plain strings, not ${kindOf(values)}`, 'pass an array of strings');
+  }
+  values.forEach((value, i) => checkPlainString(scope, `${what}[${i}]`, value));
+}
+
+function kindOf(value: unknown): string {
+  if (value instanceof Lazy) return 'a cdk8s token (Lazy)';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return { undefined: 'undefined', number: 'a number', boolean: 'a boolean', object: 'an object', bigint: 'a number', symbol: 'a symbol', function: 'a function' }[typeof value as string] ?? typeof value;
 }

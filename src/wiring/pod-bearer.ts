@@ -21,6 +21,8 @@ export interface PodBearer {
   images(): ContainerImage[];
   /** Pull secrets the user set by hand, in their order. */
   explicitSecrets(): Array<kplus.ISecret | string>;
+  /** What makes its pod spec unreadable (a field that must be a list is not); empty when fine. */
+  specProblems(): string[];
   /**
    * Calls `onChange` whenever what {@link images} returns may have changed
    * (a container was added). Raw objects never change through our API.
@@ -42,6 +44,7 @@ export function podBearerOfPlus(pod: kplus.AbstractPod): PodBearer {
     namespace: namespaceOf(apiObject),
     images: () => [...pod.initContainers, ...pod.containers].map((c) => ({ container: c.name, image: c.image })),
     explicitSecrets: () => (pod.dockerRegistryAuth ? [pod.dockerRegistryAuth] : []),
+    specProblems: () => [],
     watch: (onChange) => onNewContainers(pod, onChange),
   };
 }
@@ -58,16 +61,22 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
     spec ??= (readPointer(apiObject.toJson(), path) as any) ?? {};
     return spec;
   };
+  const list = (field: string): any[] => (Array.isArray(podSpec()[field]) ? podSpec()[field] : []);
   return {
     construct: apiObject,
     apiObject,
     namespace: namespaceOf(apiObject),
-    images: () => [...(podSpec().initContainers ?? []), ...(podSpec().containers ?? [])]
-      .map((c: any) => ({ container: String(c?.name), image: String(c?.image ?? '') })),
-    explicitSecrets: () => (podSpec().imagePullSecrets ?? []).map((ref: any) => String(ref?.name)),
+    images: () => [...list('initContainers'), ...list('containers')]
+      .map((c: any, i) => ({ container: typeof c?.name === 'string' ? c.name : `#${i}`, image: typeof c?.image === 'string' ? c.image : '' })),
+    explicitSecrets: () => list('imagePullSecrets').map((ref: any) => String(ref?.name)),
+    specProblems: () => LIST_FIELDS
+      .filter((field) => podSpec()[field] !== undefined && !Array.isArray(podSpec()[field]))
+      .map((field) => `the pod spec's "${field}" (at ${path}/${field}) is not a list; Kubernetes rejects the object`),
     watch: () => {},
   };
 }
+
+const LIST_FIELDS = ['initContainers', 'containers', 'imagePullSecrets'] as const;
 
 /**
  * Containers of a cdk8s-plus pod can be added after construction, never

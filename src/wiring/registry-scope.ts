@@ -13,6 +13,7 @@ import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull
 import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
 import { DeclaredSecretName, secretNameProblems } from './secret-names';
 import { SynthPassTracker } from './synth-pass';
+import { problemWithFix } from '../rules/messages';
 import { sharedNamespaceProblems } from '../rules/rancher';
 
 /** How one pod bearer is wired. */
@@ -183,8 +184,18 @@ export class RegistryScope extends Construct {
   }
 
   private rewire(state: WiredState, namespaceVersion: number): void {
-    const { bearer, options } = state;
     this.rewired++;
+    state.problems = this.plan(state);
+    state.stale = false;
+    state.namespaceVersion = namespaceVersion;
+    state.sourcesVersion = this.sourcesVersion;
+  }
+
+  /** Sets the bearer's `imagePullSecrets` from the plan; returns the problems that stop the synth instead. */
+  private plan(state: WiredState): string[] {
+    const { bearer, options } = state;
+    const unreadable = bearer.specProblems();
+    if (unreadable.length > 0) return unreadable.map((problem) => problemWithFix(problem, 'make it a list of objects, as in the Kubernetes API'));
     const explicit = [...bearer.explicitSecrets(), ...(options.extraPullSecrets ?? [])]
       .map((secret) => (typeof secret === 'string' ? this.explicitByName(state.namespace, secret) : explicitOfSecret(secret)));
     const plan = planPullSecrets({
@@ -194,10 +205,7 @@ export class RegistryScope extends Construct {
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
     }, this.index);
     if (plan.problems.length === 0) state.patch.set(plan.secretNames);
-    state.problems = plan.problems;
-    state.stale = false;
-    state.namespaceVersion = namespaceVersion;
-    state.sourcesVersion = this.sourcesVersion;
+    return plan.problems;
   }
 
   /** A name written by hand in a raw manifest: known if it names a source of this app in the pod's namespace. */

@@ -36,7 +36,7 @@ describe('parseDockerConfig', () => {
       auths: { 'a.io': { auth: 'dTpw' }, 'b.io': {}, 'c.io': { username: 'u', password: 'p' } },
       credsStore: 'desktop',
     }));
-    expect(parsed).toEqual({ usableServers: ['a.io', 'c.io'], usesCredentialHelpers: true });
+    expect(parsed).toEqual({ usableServers: ['a.io', 'c.io'], usesCredentialHelpers: true, entryProblems: [] });
   });
   test.each([['not json', 'is not valid JSON'], ['[]', 'is not a JSON object'], ['{"auths":[]}', 'not an object']])(
     '%s is rejected', (text, message) => {
