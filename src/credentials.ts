@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
+import { emitDockerConfigSecret } from './emit/docker-config-secret';
+import { EmittedPullSecret, PullSecretTarget } from './emit/pull-secret-target';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { encodeDockerConfigJson, MAX_SECRET_DATA_BYTES, parseDockerConfig } from './rules/dockerconfigjson';
 import { displayServer } from './rules/registry-server';
@@ -77,6 +79,24 @@ export abstract class RegistryCredentials {
 
   /** Produces the payload for a secret; `scope` is the secret, for error messages. */
   public abstract bind(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload;
+
+  /**
+   * Emits the pull secret for `target`: by default a plain Secret holding
+   * the payload {@link bind} reads. Sources that keep the password out of
+   * the manifests emit what the cluster turns into that Secret instead.
+   * @internal
+   */
+  public _emit(target: PullSecretTarget): EmittedPullSecret {
+    return emitDockerConfigSecret(target, this._bindOnce(target.scope, { server: target.server }));
+  }
+
+  /**
+   * The `auths` keys a secret made from these credentials holds, for `server`.
+   * @internal
+   */
+  public _servers(scope: IConstruct, server: string | undefined): string[] {
+    return this._bindOnce(scope, { server }).servers;
+  }
 
   /**
    * {@link bind}, once per server: the environment or file is read once per

@@ -1,9 +1,8 @@
-import { ApiObject, JsonPatch, Names } from 'cdk8s';
+import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DockerConfigPayload, RegistryCredentials } from './credentials';
+import { RegistryCredentials } from './credentials';
 import { Project } from './project';
 import { RegistrySecret } from './registry-secret';
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
 import { problemWithFix } from './rules/messages';
 import {
   RANCHER_COPY_HOLDER, RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL, rancherBackingNamespace,
@@ -90,7 +89,6 @@ export class ProjectRegistry extends Construct {
   private readonly props: ProjectRegistryProps;
   private readonly excluded: Set<string>;
   private readonly copies = new Map<string, RegistrySecret>();
-  private readonly payload: DockerConfigPayload;
 
   constructor(scope: Construct, id: string, props: ProjectRegistryProps) {
     super(scope, id);
@@ -101,9 +99,8 @@ export class ProjectRegistry extends Construct {
     this.excluded = new Set(props.excludeNamespaces ?? []);
     checkProps(this, props, this.name, this.mode);
 
-    // Read once, so every copy is byte-identical and the environment is read once.
-    this.payload = props.credentials._bindOnce(this, { server: props.server });
-    this.servers = this.payload.servers;
+    // Read once here (the copies reuse it), so errors name the registry and every copy is byte-identical.
+    this.servers = props.credentials._servers(this, props.server);
 
     this.node.addValidation({ validate: () => this.unknownExclusions() });
     const registryScope = RegistryScope.of(this);
@@ -166,27 +163,20 @@ export class ProjectRegistry extends Construct {
       'exclude only namespaces of the project; check the spelling'));
   }
 
+  /** RANCHER_PROJECT_SCOPED: one secret in the backing namespace, labelled for Rancher to copy (whatever the credentials emit for it). */
   private emitRancherSource(backingNamespace: string): void {
-    const project = this.project;
-    const source = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: this.name,
-        namespace: backingNamespace,
-        labels: { ...this.props.labels, [RANCHER_PROJECT_SCOPED_SECRET_LABEL]: project.projectId! },
-        annotations: this.excluded.size === 0 && this.props.annotations === undefined ? undefined : {
-          ...this.props.annotations,
-          ...(this.excluded.size > 0 ? { [RANCHER_IGNORE_NAMESPACES_ANNOTATION]: [...this.excluded].join(',') } : {}),
-        },
-      },
-      type: DOCKER_CONFIG_JSON_TYPE,
-      data: { [DOCKER_CONFIG_JSON_KEY]: this.payload.base64 },
+    const ignored: { [key: string]: string } = this.excluded.size > 0 ? { [RANCHER_IGNORE_NAMESPACES_ANNOTATION]: [...this.excluded].join(',') } : {};
+    const annotations = this.props.annotations === undefined && this.excluded.size === 0 ? undefined : { ...this.props.annotations, ...ignored };
+    this.props.credentials._emit({
+      scope: this,
+      name: this.name,
+      namespace: backingNamespace,
+      resolvedNamespace: backingNamespace,
+      server: this.props.server,
+      labels: { ...this.props.labels, [RANCHER_PROJECT_SCOPED_SECRET_LABEL]: this.project.projectId! },
+      annotations,
       immutable: this.props.immutable,
     });
-    if (this.excluded.size === 0 && this.props.annotations === undefined) {
-      source.addJsonPatch(JsonPatch.remove('/metadata/annotations'));
-    }
   }
 }
 

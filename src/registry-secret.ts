@@ -2,9 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
-import { secretHashSuffix } from './rules/append-hash';
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
-import { withoutUndefined } from './rules/objects';
+import { MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
 import { checkKubeName, checkNamespace, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
@@ -106,28 +104,23 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
     checkNames(this, props.name, this.namespace);
     checkRegistryServer(this, props.server);
 
-    const payload = props.credentials._bindOnce(this, { server: props.server });
-    this.servers = payload.servers;
-    this.server = payload.servers[0];
-    this.immutable = props.immutable ?? false;
-
-    const data = { [DOCKER_CONFIG_JSON_KEY]: payload.base64 };
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: withoutUndefined({
-        // An undefined name would override the name cdk8s generates.
-        name: secretName(this, props, data),
-        namespace: props.namespace,
-        labels: props.labels,
-        annotations: props.annotations,
-      }),
-      type: DOCKER_CONFIG_JSON_TYPE,
-      data,
+    const emitted = props.credentials._emit({
+      scope: this,
+      name: props.name,
+      namespace: props.namespace,
+      resolvedNamespace: this.namespace,
+      server: props.server,
+      labels: props.labels,
+      annotations: props.annotations,
       immutable: props.immutable,
+      appendHash: props.appendHash,
     });
+    this.apiObject = emitted.apiObject;
+    this.servers = emitted.servers;
+    this.server = emitted.servers[0];
+    this.immutable = props.immutable ?? false;
     RegistryScope.of(this).addSource({
-      declaredBy: this, name: this.name, servers: this.servers, namespaces: [this.namespace], origin: PullSecretOrigin.EMITTED,
+      declaredBy: this, name: this.name, servers: this.servers, namespaces: [this.namespace], origin: emitted.origin, holder: emitted.holder,
     });
   }
 
@@ -141,17 +134,6 @@ function checkNames(scope: Construct, name: string | undefined, namespace: strin
   checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "quay-pull"');
   checkNamespace(scope, namespace);
 }
-
-function secretName(scope: Construct, props: RegistrySecretProps, data: Record<string, string>): string | undefined {
-  if (!props.appendHash) return props.name;
-  if (props.name === undefined) {
-    throw constructError(scope, 'appendHash needs a name to append the hash to', 'set `name`, e.g. "quay-pull"');
-  }
-  const hashed = `${props.name}-${secretHashSuffix({ name: props.name, type: DOCKER_CONFIG_JSON_TYPE, data })}`;
-  checkKubeName(scope, 'subdomain', 'secret name with hash', hashed, 'shorten `name`');
-  return hashed;
-}
-
 
 class ImportedRegistrySecret extends Construct implements IRegistrySecret {
   public readonly resourceType = 'secrets';
