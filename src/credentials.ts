@@ -1,10 +1,16 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
+import { CredentialSource } from './emit/credential-source';
 import { emitDockerConfigSecret } from './emit/docker-config-secret';
 import { EmittedPullSecret, PullSecretTarget } from './emit/pull-secret-target';
+import {
+  acrAccessTokenSource, AcrAccessTokenProps, ecrAuthorizationTokenSource, EcrAuthorizationTokenProps, externalSecretSource,
+  ExternalSecretCredentialsProps, gcrAccessTokenSource, GcrAccessTokenProps,
+} from './external-secrets';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { encodeDockerConfigJson, MAX_SECRET_DATA_BYTES, parseDockerConfig } from './rules/dockerconfigjson';
 import { displayServer } from './rules/registry-server';
+import { SealedCredentialsOptions, sealedSource } from './sealed-secrets';
 import { checkPlainString, constructError } from './wiring/construct-errors';
 
 /** Options for {@link RegistryCredentials.fromUsernamePassword}. */
@@ -74,6 +80,45 @@ export abstract class RegistryCredentials {
     return new DockerConfigFileCredentials(path);
   }
 
+  /**
+   * From External Secrets Operator: the operator reads the username and
+   * password from a secret store and writes the pull secret in the cluster.
+   * No credential is in the synthesized manifests.
+   */
+  public static fromExternalSecret(props: ExternalSecretCredentialsProps): RegistryCredentials {
+    return new SourceCredentials(externalSecretSource(props));
+  }
+
+  /**
+   * A short-lived Amazon ECR token (12 hours), generated and refreshed in the
+   * cluster by External Secrets Operator's `ECRAuthorizationToken` generator.
+   */
+  public static fromEcrAuthorizationToken(props: EcrAuthorizationTokenProps): RegistryCredentials {
+    return new SourceCredentials(ecrAuthorizationTokenSource(props));
+  }
+
+  /**
+   * A short-lived Google access token (about 1 hour) for GCR and Artifact
+   * Registry, generated in the cluster by the `GCRAccessToken` generator.
+   */
+  public static fromGcrAccessToken(props: GcrAccessTokenProps): RegistryCredentials {
+    return new SourceCredentials(gcrAccessTokenSource(props));
+  }
+
+  /** A short-lived Azure Container Registry token, generated in the cluster by the `ACRAccessToken` generator. */
+  public static fromAcrAccessToken(props: AcrAccessTokenProps): RegistryCredentials {
+    return new SourceCredentials(acrAccessTokenSource(props));
+  }
+
+  /**
+   * Any other credentials, sealed at synth with the Sealed Secrets
+   * controller's public certificate: the manifests hold a SealedSecret that
+   * only the cluster can open.
+   */
+  public static sealed(inner: RegistryCredentials, options: SealedCredentialsOptions): RegistryCredentials {
+    return new SourceCredentials(sealedSource(options, (scope, server) => inner._bindOnce(scope, { server })));
+  }
+
   /** Payloads already read, by server, kept in a closure so that printing the credentials shows nothing of them. */
   private readonly rememberPayload = payloadMemo();
 
@@ -105,6 +150,26 @@ export abstract class RegistryCredentials {
    */
   public _bindOnce(scope: IConstruct, options: CredentialsBindOptions): DockerConfigPayload {
     return this.rememberPayload(options.server, () => this.bind(scope, options));
+  }
+}
+
+/** Credentials whose secret is emitted by a {@link CredentialSource} (External Secrets, Sealed Secrets). */
+class SourceCredentials extends RegistryCredentials {
+  constructor(private readonly source: CredentialSource) {
+    super();
+  }
+
+  public bind(scope: IConstruct): DockerConfigPayload {
+    throw constructError(scope, 'these credentials are produced in the cluster, so there is no payload to read at synth',
+      'use them in a RegistrySecret or ProjectRegistry, which emit what the cluster needs');
+  }
+
+  public _emit(target: PullSecretTarget): EmittedPullSecret {
+    return this.source.emit(target);
+  }
+
+  public _servers(scope: IConstruct, server: string | undefined): string[] {
+    return this.source.servers(scope, server);
   }
 }
 

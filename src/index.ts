@@ -1,4 +1,6 @@
 export * from './credentials';
+export * from './external-secrets';
+export * from './sealed-secrets';
 export * from './registry-server';
 export * from './registry-secret';
 export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
