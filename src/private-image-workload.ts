@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } from './rules/image-reference';
 import { withoutUndefined } from './rules/objects';
-import { checkKubeName, checkNamespace, checkPlainString, constructError } from './wiring/construct-errors';
+import { checkKubeName, checkNamespace, checkPlainString, checkPublicImages, constructError } from './wiring/construct-errors';
 import { podBearerOfPlus } from './wiring/pod-bearer';
 import { RegistryScope } from './wiring/registry-scope';
 
@@ -124,11 +124,20 @@ export interface PrivateImageWorkloadProps {
    */
   readonly extraPullSecrets?: kplus.ISecret[];
   /**
-   * Allow images that no registry credential in scope matches (public
-   * images). When false, such an image fails the synth.
+   * Allow every image that no registry credential in scope matches. Prefer
+   * `publicImages`, which allows only the images you name.
    * @default false
    */
   readonly allowUnmatchedImages?: boolean;
+  /**
+   * Public images, which get no pull secret and need none: normalized
+   * repository prefixes at a path boundary, e.g. `registry.k8s.io` (a whole
+   * registry), `docker.io/library` (official images) or
+   * `docker.io/library/nginx`. Any other image that no credential matches
+   * still fails the synth.
+   * @default - none
+   */
+  readonly publicImages?: string[];
   /**
    * Labels of the workload.
    * @default - none
@@ -182,6 +191,7 @@ export class PrivateImageWorkload extends Construct {
     const wired = registryScope.claim(podBearerOfPlus(this.workload), {
       extraPullSecrets: props.extraPullSecrets,
       allowUnmatchedImages: props.allowUnmatchedImages,
+      publicImages: checkPublicImages(this, props.publicImages),
     });
     // cdk8s runs this once per chart it serializes; the scope re-wires only when something it depends on changed.
     this.node.addValidation({ validate: () => [...registryScope.problemsOf(wired)] });

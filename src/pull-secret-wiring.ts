@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { checkPublicImages } from './wiring/construct-errors';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus } from './wiring/pod-bearer';
 import { RegistryScope, WiredBearer } from './wiring/registry-scope';
 
@@ -12,6 +13,13 @@ export interface PullSecretWiringOptions {
    * @default false
    */
   readonly allowUnmatchedImages?: boolean;
+  /**
+   * Public images, which get no pull secret and need none: normalized
+   * repository prefixes at a path boundary, e.g. `registry.k8s.io`,
+   * `docker.io/library` or `docker.io/library/nginx`.
+   * @default - none
+   */
+  readonly publicImages?: string[];
 }
 
 /**
@@ -29,6 +37,7 @@ export class PullSecretWiring {
    */
   public static applyTo(scope: IConstruct, options: PullSecretWiringOptions = {}): void {
     const registryScope = RegistryScope.of(scope);
+    const wireOptions = { allowUnmatchedImages: options.allowUnmatchedImages, publicImages: checkPublicImages(scope, options.publicImages) };
     const wired: WiredBearer[] = [];
     // Finding new pod bearers walks the subtree: once per synth, not once per chart (see SynthPassTracker);
     // the pass fingerprint also changes whenever a wired bearer or a source changed.
@@ -36,7 +45,7 @@ export class PullSecretWiring {
     scope.node.addValidation({
       validate: () => registryScope.passes.memoize(problems, () => {
         for (const bearer of podBearersUnder(scope, registryScope)) {
-          const handle = registryScope.adopt(bearer, options);
+          const handle = registryScope.adopt(bearer, wireOptions);
           if (handle) wired.push(handle);
         }
         return wired.flatMap((handle) => registryScope.problemsOf(handle).map((problem) => `[${handle.bearer.construct.node.path}] ${problem}`));

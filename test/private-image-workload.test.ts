@@ -148,7 +148,7 @@ describe('PrivateImageWorkload errors', () => {
     new PrivateImageWorkload(chart, 'app', { image: 'registry.example.com/team/app:1.0' });
     const error = synthError(app);
     expect(error).toContain('[chart/app] image "registry.example.com/team/app:1.0" of container "main" matches no registry credential in namespace "default"; ' +
-      'registry secrets in scope: testquay (quay.io); ghcr-pull (ghcr.io). Fix: add a RegistrySecret (or ProjectRegistry) for its registry in namespace "default", or set allowUnmatchedImages: true if the image is public');
+      'registry secrets in scope: testquay (quay.io); ghcr-pull (ghcr.io). Fix: add a RegistrySecret (or ProjectRegistry) for its registry in namespace "default", or, if the image is public, list its registry or repository in publicImages (e.g. \"docker.io/library\")');
     expect(error).not.toContain(WORKLOAD_PASSWORD);
   });
 
@@ -186,5 +186,36 @@ describe('PrivateImageWorkload errors', () => {
   ])('bad props %#', (props, message) => {
     const { chart } = quayChart();
     expect(() => new PrivateImageWorkload(chart, 'app', { image: 'quay.io/org/app:1', ...props })).toThrow(message);
+  });
+});
+
+describe('public images by pattern and typo-proof secret names', () => {
+  test('a public image passes, a private one with no secret still fails', () => {
+    const { app, chart } = quayChart();
+    new PrivateImageWorkload(chart, 'web', { image: 'nginx:1.27', publicImages: ['docker.io/library'] });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toBeUndefined();
+    new PrivateImageWorkload(chart, 'internal', { image: 'registry.acme.internal:5000/team/app:1', publicImages: ['docker.io/library'] });
+    expect(synthError(app)).toContain('[chart/internal] image "registry.acme.internal:5000/team/app:1" of container "main" matches no registry credential');
+  });
+
+  test('a public image gets no imagePullSecrets', () => {
+    const { chart } = quayChart();
+    new PrivateImageWorkload(chart, 'web', { image: 'registry.k8s.io/pause:3.9', publicImages: ['registry.k8s.io'] });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toBeUndefined();
+  });
+
+  test('a bad pattern is an error naming the construct and the normalized form', () => {
+    const { chart } = quayChart();
+    expect(() => new PrivateImageWorkload(chart, 'web', { image: 'nginx', publicImages: ['nginx'] }))
+      .toThrow('[chart/web] publicImages entry "nginx" is not normalized; write "docker.io/library/nginx"');
+  });
+
+  test('a misspelt pull secret name fails with "did you mean"; imported on purpose, it passes', () => {
+    const { app, chart } = quayChart();
+    new RegistrySecret(chart, 'quay-pull', { name: 'quay-pull', server: 'quay.io', credentials: creds(WORKLOAD_PASSWORD) });
+    new PrivateImageWorkload(chart, 'app', { image: 'quay.io/org/app:1', extraPullSecrets: [kplus.Secret.fromSecretName(chart, 't', 'quay-pul')] });
+    expect(synthError(app)).toContain('[chart/app] pull secret "quay-pul" is not declared in namespace "default"; did you mean "quay-pull"?');
+    RegistrySecret.fromSecretName(chart, 'existing', 'quay-pul', { servers: ['quay.io'] });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toEqual(['quay-pul', 'quay-pull', 'testquay']);
   });
 });

@@ -76,3 +76,19 @@ describe('PullSecretWiring.applyTo', () => {
     expect(Testing.synth(chart).find((o) => o.kind === 'ConfigMap')).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { a: 'b' } });
   });
 });
+
+describe('PullSecretWiring with public images', () => {
+  test('public images pass by pattern; a private image with no secret still fails the synth', () => {
+    const { app, chart } = quayChart();
+    new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27' }, { image: 'registry.k8s.io/pause:3.9', name: 'pause' }] });
+    PullSecretWiring.applyTo(chart, { publicImages: ['docker.io/library', 'registry.k8s.io'] });
+    expect(pullSecretsOf(Testing.synth(chart), 'Deployment')).toBeUndefined();
+    new kplus.Deployment(chart, 'internal', { containers: [{ image: 'registry.acme.internal:5000/team/app:1' }] });
+    expect(synthError(app)).toContain('image "registry.acme.internal:5000/team/app:1" of container "main" matches no registry credential');
+  });
+
+  test('a bad pattern names the scope it was applied to', () => {
+    const { chart } = quayChart();
+    expect(() => PullSecretWiring.applyTo(chart, { publicImages: ['docker.io/'] })).toThrow('[chart] publicImages entry "docker.io/" ends with "/"');
+  });
+});

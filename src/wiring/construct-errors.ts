@@ -7,6 +7,7 @@ import { Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../rules/kube-names';
 import { problemWithFix } from '../rules/messages';
+import { PublicImagePattern, publicImagePatternProblem, publicImagePatterns } from '../rules/public-images';
 import { displayServer, registryServerProblem } from '../rules/registry-server';
 
 /** An error naming the construct, what is wrong and the fix. */
@@ -70,4 +71,18 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return { undefined: 'undefined', number: 'a number', boolean: 'a boolean', object: 'an object', bigint: 'a number', symbol: 'a symbol', function: 'a function' }[typeof value as string] ?? typeof value;
+}
+
+/** Checks `publicImages` entries (normalized repository prefixes) and returns them parsed. */
+export function checkPublicImages(scope: IConstruct, patterns: readonly string[] | undefined): PublicImagePattern[] {
+  if (patterns === undefined) return [];
+  checkPlainStrings(scope, 'publicImages', patterns);
+  for (const pattern of patterns) {
+    const problem = publicImagePatternProblem(pattern);
+    if (problem) {
+      throw constructError(scope, `publicImages entry "${pattern}" ${problem}`,
+        'list normalized repository prefixes such as "registry.k8s.io", "docker.io/library" or "docker.io/library/nginx"');
+    }
+  }
+  return publicImagePatterns(patterns);
 }

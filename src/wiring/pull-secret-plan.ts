@@ -3,10 +3,15 @@
  * cannot be wired. Pure: a request and the index in, names and problems out.
  */
 import { CredentialIndex, namespaceKey } from './scope-index';
+import { closestName } from '../rules/edit-distance';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
 import { matchingRegistryKeys } from '../rules/keyring';
 import { problemWithFix } from '../rules/messages';
+import { isPublicImage, PublicImagePattern } from '../rules/public-images';
 import { crossNamespaceProblem } from '../rules/pull-secret-namespace';
+
+/** A referenced name this close to a declared one, but undeclared, is taken for a typo. */
+const MAX_TYPO_EDITS = 2;
 
 /** A container image, with the container it comes from (for messages). */
 export interface ContainerImage {
@@ -37,8 +42,10 @@ export interface WiringRequest {
   readonly namespace: string | undefined;
   readonly images: readonly ContainerImage[];
   readonly explicit: readonly ExplicitPullSecret[];
-  /** Allow images no credential in scope matches (public images). */
+  /** Allow images no credential in scope matches. */
   readonly allowUnmatchedImages: boolean;
+  /** Public images: they get no secret and need none. */
+  readonly publicImages?: readonly PublicImagePattern[];
 }
 
 /** The `imagePullSecrets` to emit, or the problems that stop the synth. */
@@ -55,11 +62,18 @@ export interface WiringPlan {
 export function planPullSecrets(request: WiringRequest, index: CredentialIndex<ScopedSecret>): WiringPlan {
   const problems: string[] = [];
   const scope = namespaceKey(request.namespace);
+  const declared = index.itemsIn(scope).map((secret) => secret.name);
   for (const secret of request.explicit) {
     const elsewhere = secret.namespaceKnown ? crossNamespaceProblem(secret.name, secret.namespace, 'the pod runs', request.namespace) : undefined;
     if (elsewhere) {
       problems.push(problemWithFix(elsewhere,
         `create the secret in namespace "${request.namespace}" (e.g. a RegistrySecret there, or a ProjectRegistry covering both namespaces)`));
+    }
+    const typo = secret.namespaceKnown || declared.includes(secret.name) ? undefined : closestName(secret.name, declared, MAX_TYPO_EDITS);
+    if (typo !== undefined) {
+      problems.push(problemWithFix(
+        `pull secret "${secret.name}" is not declared in ${describeNamespace(request.namespace)}; did you mean "${typo}"?`,
+        'correct the name, or, if a secret of exactly this name exists in the cluster, declare it with RegistrySecret.fromSecretName'));
     }
   }
 
@@ -73,6 +87,7 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
       problems.push(problemWithFix(`container "${container}": ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
       continue;
     }
+    if (isPublicImage(reference, request.publicImages ?? [])) continue;
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
@@ -104,7 +119,7 @@ function unmatchedImageProblem(
     `; a credential for it exists in ${elsewhere.map(describeNamespace).join(', ')}, but pull secrets must be in the pod's own namespace`;
   return problemWithFix(
     `image "${image}" of container "${container}" matches no registry credential in ${where}; ${listing}${hint}`,
-    `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or set allowUnmatchedImages: true if the image is public`);
+    `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library")`);
 }
 
 function describeNamespace(namespace: string | undefined): string {

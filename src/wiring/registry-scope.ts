@@ -14,6 +14,7 @@ import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
 import { DeclaredSecretName, secretNameProblems } from './secret-names';
 import { SynthPassTracker } from './synth-pass';
 import { problemWithFix } from '../rules/messages';
+import { PublicImagePattern } from '../rules/public-images';
 import { sharedNamespaceProblems } from '../rules/rancher';
 
 /** How one pod bearer is wired. */
@@ -22,6 +23,8 @@ export interface WireOptions {
   readonly extraPullSecrets?: kplus.ISecret[];
   /** Allow images that no credential in scope matches. */
   readonly allowUnmatchedImages?: boolean;
+  /** Public images, which get no secret and need none. */
+  readonly publicImages?: readonly PublicImagePattern[];
 }
 
 /** A pod bearer the scope wires, with its last answer and what that answer was computed from. */
@@ -203,6 +206,7 @@ export class RegistryScope extends Construct {
       images: bearer.images(),
       explicit,
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
+      publicImages: options.publicImages,
     }, this.index);
     if (plan.problems.length === 0) state.patch.set(plan.secretNames);
     return plan.problems;

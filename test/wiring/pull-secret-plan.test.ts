@@ -1,3 +1,4 @@
+import { publicImagePatterns } from '../../src/rules/public-images';
 import { ContainerImage, ExplicitPullSecret, planPullSecrets, ScopedSecret, WiringRequest } from '../../src/wiring/pull-secret-plan';
 import { CredentialIndex, namespaceKey } from '../../src/wiring/scope-index';
 
@@ -83,6 +84,31 @@ describe('planPullSecrets', () => {
     ['no namespace (undefined): an unmatched image says where it looked',
       { namespace: undefined, images: [image('ghcr.io/org/app:1')] },
       [], [['matches no registry credential in no namespace (the deploy-time default); registry secrets in scope: no-ns (quay.io); a credential for it exists in namespace "apps"']]],
+    ['public images by pattern get no secret and need none; other unmatched images still fail',
+      {
+        images: [image('docker.io/library/nginx:1'), image('registry.k8s.io/pause:3.9', 'pause'), image('gcr.io/proj/app:1', 'web')],
+        publicImages: publicImagePatterns(['registry.k8s.io', 'docker.io/library']),
+      },
+      [], [['image "gcr.io/proj/app:1" of container "web" matches no registry credential']]],
+    ['a pattern stops at a path boundary: docker.io/lib covers nothing of docker.io/library',
+      { namespace: 'empty', images: [image('nginx')], publicImages: publicImagePatterns(['docker.io/lib']) },
+      [], [['image "nginx" of container "app" matches no registry credential']]],
+    ['a public image gets no secret even when a credential in scope matches it',
+      { images: [image('quay.io/org/app:1')], publicImages: publicImagePatterns(['quay.io/org']) },
+      [], []],
+    ['an undeclared name two edits from a declared one: did you mean',
+      { images: [image('quay.io/org/app:1')], explicit: [unknown('quay-al')] },
+      ['quay-al', 'quay-all', 'quay-org'],
+      [['pull secret "quay-al" is not declared in namespace "apps"; did you mean "quay-all"?. Fix: correct the name, or, if a secret of exactly this name exists in the cluster, declare it with RegistrySecret.fromSecretName']]],
+    ['an undeclared name far from every declared one is taken as made elsewhere',
+      { images: [image('quay.io/org/app:1')], explicit: [unknown('made-by-hand')] },
+      ['made-by-hand', 'quay-all', 'quay-org'], []],
+    ['a declared name (an import of RegistrySecret.fromSecretName is declared) is no typo',
+      { images: [image('quay.io/org/app:1')], explicit: [unknown('quay-org')] },
+      ['quay-org', 'quay-all'], []],
+    ['a secret of the app (namespace known) is no typo, however close',
+      { images: [image('quay.io/org/app:1')], explicit: [known('quay-alll', 'apps')] },
+      ['quay-alll', 'quay-all', 'quay-org'], []],
   ])('%s', (_title, overrides, secretNames, problems) => {
     const request: WiringRequest = { namespace: 'apps', images: [], explicit: [], allowUnmatchedImages: false, ...overrides };
     const plan = planPullSecrets(request, indexOf(SECRETS));
