@@ -17,12 +17,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   // The newest TypeScript major has no JS compiler API; jsii 6.0 and ts-jest 29 both work with 6.0.
+  typescriptVersion: '~6.0.3',
+  // cdk8s-plus-28 and this package's tests need Node 20 or newer.
+  minNodeVersion: '20.0.0',
+
+  // Other cdk8s languages, as cdk8s construct libraries publish them. CI generates the Python
+  // bindings with `jsii-pacmak --code-only` to prove the API maps (no wheel is built or installed).
+  publishToPypi: { distName: 'cdk8s-private-registry', module: 'cdk8s_private_registry' },
+  publishToGo: { moduleName: 'example.invalid/cdk8s-private-registry-go' },
 
   // `cdk8s synth` wipes dist/ (the example manifests), so jsii-pacmak writes elsewhere.
   artifactsDirectory: 'artifacts',
 
+  // No inline source maps: stack traces then point at lib/*.js, which ship, not at src/, which does not.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
+
   // Snapshots must fail on change, never rewrite themselves.
   jestOptions: {
+    jestVersion: '^30',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
@@ -42,11 +54,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
 
   devDeps: [
-    'typescript@~6.0.3',
     '@types/node@^20',
-    'ts-jest@^29',
-    'jest@^29',
-    '@types/jest@^29',
     'cdk8s-cli@^2.200.0',
     'cdk8s-plus-28@^2.5.6',
     // Tests: ESO objects are validated against their CRD schemas; sealing is cross-checked with an independent implementation.
@@ -61,7 +69,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.gitignore.exclude('/artifacts/');
 // dist/ holds the example app's manifests and is committed: CI re-synthesizes and diffs it.
 project.gitignore.include('/dist/');
-project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml');
+project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml', '/artifacts/', '/docs/readme-*.md', '/sealed-secrets.state.json');
 
 // The example app and the benchmark are type-checked and linted like tests.
 for (const dir of ['example', 'bench']) {
