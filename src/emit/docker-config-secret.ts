@@ -3,12 +3,12 @@
  * from a payload read at synth.
  */
 import { ApiObject } from 'cdk8s';
+import { EmittedPullSecret, PullSecretTarget } from './pull-secret-target';
 import { secretHashSuffix } from '../rules/append-hash';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../rules/dockerconfigjson';
 import { withoutUndefined } from '../rules/objects';
 import { checkKubeName, constructError } from '../wiring/construct-errors';
 import { PullSecretOrigin } from '../wiring/pull-secret-source';
-import { EmittedPullSecret, PullSecretTarget } from './pull-secret-target';
 
 /** A `.dockerconfigjson` payload (base64) and the `auths` keys it serves. */
 export interface PayloadBytes {

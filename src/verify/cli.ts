@@ -7,8 +7,9 @@
 import { InputError } from './errors';
 import { hasProblems } from './findings';
 import { HttpTransport } from './http';
+import { MAX_MANIFEST_BYTES } from './manifests';
 import { DEFAULT_NAMESPACE } from './offline';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './online';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, IMAGE_DEADLINE_TIMEOUTS } from './online';
 import { formatJson, formatTable } from './report';
 import { verifyManifests } from './verify';
 import { dns1123LabelProblem } from '../rules/kube-names';
@@ -41,16 +42,24 @@ references: secrets present in the pod's namespace, of type
 kubernetes.io/dockerconfigjson (or legacy kubernetes.io/dockercfg), readable,
 and holding a credential the kubelet applies to the image.
 
+PATH "-" reads the manifests from standard input (named <stdin> in the report).
+Only regular files are read: a device, FIFO or socket given as PATH is an
+input error, and folders skip them. Each file (and standard input) may be at
+most ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; split larger manifests into several files.
+
 Options:
   --online                   also ask each registry (v2 API) whether the manifest
                              can be pulled with the matching credentials
   --format table|json        output format (default: table)
   --namespace NS             namespace of objects that set none (default: ${DEFAULT_NAMESPACE})
   --insecure-registry HOST[:PORT]
-                             reach this registry over plain HTTP and accept its
-                             unverified TLS certificates (repeatable)
+                             for this host, exactly as in the image: TLS without
+                             certificate verification, and plain HTTP only when
+                             it does not speak TLS (repeatable)
   --concurrency N            registry requests in flight at once (default: ${DEFAULT_CONCURRENCY})
-  --timeout-ms N             per-request timeout in milliseconds (default: ${DEFAULT_TIMEOUT_MS})
+  --timeout-ms N             per-request timeout in milliseconds (default: ${DEFAULT_TIMEOUT_MS});
+                             each image's whole check gets ${IMAGE_DEADLINE_TIMEOUTS} × N, then it
+                             is "timed-out" and its remaining requests abandoned
   -h, --help                 show this help
 
 Exit codes: 0 nothing to fix (warnings such as "expected-in-cluster" allowed),

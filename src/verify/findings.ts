@@ -22,6 +22,7 @@ export const FINDING_STATUSES = [
   'not-found',
   'unreachable',
   'registry-error',
+  'timed-out',
 ] as const;
 
 /** What was found for one image or pull secret. */
@@ -49,6 +50,8 @@ export const SEVERITY: Readonly<Record<FindingStatus, Severity>> = {
   'not-found': 'problem',
   'unreachable': 'problem',
   'registry-error': 'problem',
+  // The image's deadline (3 × --timeout-ms) passed before the registry answered.
+  'timed-out': 'problem',
 };
 
 /** Where a finding points: a field of one object in one document of one file. */
@@ -79,11 +82,24 @@ export interface Finding extends FindingLocation {
   readonly status: FindingStatus;
   /** How much it matters (derived from `status`). */
   readonly severity: Severity;
-  /** One human sentence; never a secret value. */
+  /** One human sentence on one line (see {@link oneLine}); never a secret value. */
   readonly message: string;
 }
 
-/** Builds a finding, deriving its severity from its status. */
+/** Control characters, including CR, LF, tab, NEL and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * `text` on one line: every run of control characters (CR, LF, tab, escape
+ * sequences...) becomes one space, and the ends are trimmed. Messages quote
+ * what registries and TLS libraries say (OpenSSL's end with a newline), and
+ * a report prints one line per finding, always.
+ */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, ' ').trim();
+}
+
+/** Builds a finding, deriving its severity from its status; the message is put on one line. */
 export function finding(location: FindingLocation, status: FindingStatus, message: string,
   extra: { container?: string; image?: string; secret?: string } = {}): Finding {
   return {
@@ -93,7 +109,7 @@ export function finding(location: FindingLocation, status: FindingStatus, messag
     ...(extra.secret === undefined ? {} : { secret: extra.secret }),
     status,
     severity: SEVERITY[status],
-    message,
+    message: oneLine(message),
   };
 }
 

@@ -1,32 +1,24 @@
 /**
  * Reading manifests: files or folders of YAML/JSON, multi-document, each
- * document a Kubernetes object (or a `List` of them). Errors name the file
- * and the 1-based document index and never quote the content, which may
- * hold secrets.
+ * document a Kubernetes object (or a `List` of them), or standard input
+ * (`-`). Files are read in chunks and parsed a document at a time
+ * (manifest-stream.ts, yaml-documents.ts), and each object is kept as a
+ * compact projection (manifest-object.ts), so memory follows the largest
+ * document rather than the input. Errors name the file, the 1-based
+ * document index, and the line and column where known, and never quote the
+ * content, which may hold secrets.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { InputError } from './errors';
-import { isPlainObject } from '../rules/objects';
+import { isChecked, ManifestObject as KubeManifestObject, objectsOfDocument } from './manifest-object';
+import { DocumentSplitter, fileTypeOf, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './manifest-stream';
+import { parseDocumentText } from './yaml-documents';
 
-/** One Kubernetes object read from a manifest file. */
-export interface ManifestObject {
-  /** The file it was read from. */
-  readonly file: string;
-  /** 1-based index of its YAML document within the file. */
-  readonly document: number;
-  /** JSON pointer of the object within its document: `''`, or `/items/N` inside a List. */
-  readonly pointer: string;
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** `metadata.name` (`generateName` followed by `*` when only that is set). */
-  readonly name: string;
-  /** `metadata.namespace` as written; undefined when not set. */
-  readonly namespace?: string;
-  /** The whole object, as parsed. */
-  readonly body: Readonly<Record<string, unknown>>;
-}
+export { MAX_MANIFEST_BYTES, STDIN_NAME, STDIN_PATH } from './manifest-stream';
+
+/** One Kubernetes object read from a manifest file (see manifest-object.ts). */
+export type ManifestObject = KubeManifestObject;
 
 /** File names looked for inside folders. */
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -34,19 +26,29 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const CDK8S_METADATA_FILE = 'construct-metadata.json';
 
 /**
- * The manifest files named by `paths`: files as given (any extension),
- * folders searched recursively for `*.yaml`, `*.yml` and `*.json`, in
- * sorted order, skipping entries whose name starts with `.`,
- * `node_modules` and cdk8s's `construct-metadata.json`. Throws {@link InputError} for a missing path or a folder
- * without manifests.
+ * The manifest files named by `paths`: regular files as given (any
+ * extension), `-` for standard input, folders searched recursively for
+ * regular files named `*.yaml`, `*.yml` and `*.json`, in sorted order,
+ * skipping entries whose name starts with `.`, `node_modules`, cdk8s's
+ * `construct-metadata.json`, FIFOs, devices, sockets and symbolic link
+ * loops. Throws {@link InputError} for a missing path, a path that is
+ * neither a regular file nor a folder, or a folder without manifests.
  */
 export function findManifestFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const given of paths) {
-    const stat = statOrThrow(given);
-    if (!stat.isDirectory()) {
+    if (given === STDIN_PATH) {
       files.push(given);
       continue;
+    }
+    const stat = statOrThrow(given);
+    if (stat.isFile()) {
+      files.push(given);
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      // Never opened: reading a device or a FIFO could block or never end.
+      throw new InputError(`is ${fileTypeOf(stat)}, not a regular file or folder (use "-" to read standard input)`, given);
     }
     const found = walk(given, new Set());
     if (found.length === 0) {
@@ -57,24 +59,58 @@ export function findManifestFiles(paths: readonly string[]): string[] {
   // A file named twice (or also inside a folder given) is read once.
   const seen = new Set<string>();
   return files.filter((file) => {
-    const key = path.resolve(file);
+    const key = file === STDIN_PATH ? STDIN_NAME : path.resolve(file);
     const fresh = !seen.has(key);
     seen.add(key);
     return fresh;
   });
 }
 
+/**
+ * Reads every object of the manifest files, in order, and passes each to
+ * `visit`; only one document's parse is held at a time. `files` are as
+ * {@link findManifestFiles} returns them (`-` reads standard input, named
+ * `<stdin>`). Throws {@link InputError} for unreadable or malformed input.
+ */
+export function forEachManifestObject(files: readonly string[], visit: (object: ManifestObject) => void): void {
+  for (const file of files) {
+    const name = file === STDIN_PATH ? STDIN_NAME : file;
+    let documents = 0;
+    readDocumentTexts(file, (text, firstLine) => {
+      documents += parseDocumentText(text, firstLine, name, documents, (parsed) => {
+        for (const object of objectsOfDocument(parsed, name)) visit(object);
+      });
+    });
+  }
+}
+
+/** What {@link readManifests} returns. */
+export interface ManifestRead {
+  /** How many files were read. */
+  readonly files: number;
+  /** How many objects they hold. */
+  readonly objects: number;
+  /** The objects the checks look at (pod-bearing objects, Secrets, ServiceAccounts, Namespaces); the rest are only counted. */
+  readonly checked: ManifestObject[];
+}
+
+/** Reads the manifests at `paths` (see {@link findManifestFiles}), keeping only the objects the checks use. */
+export function readManifests(paths: readonly string[]): ManifestRead {
+  const files = findManifestFiles(paths);
+  const checked: ManifestObject[] = [];
+  let objects = 0;
+  forEachManifestObject(files, (object) => {
+    objects++;
+    if (isChecked(object)) checked.push(object);
+  });
+  return { files: files.length, objects, checked };
+}
+
 /** Reads every object from the manifests named by `paths` (see {@link findManifestFiles}). */
 export function loadManifests(paths: readonly string[]): ManifestObject[] {
-  return findManifestFiles(paths).flatMap((file) => {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
-    }
-    return parseManifests(text, file);
-  });
+  const objects: ManifestObject[] = [];
+  forEachManifestObject(findManifestFiles(paths), (object) => objects.push(object));
+  return objects;
 }
 
 /**
@@ -83,75 +119,14 @@ export function loadManifests(paths: readonly string[]): ManifestObject[] {
  * {@link InputError}. `List` documents give their items.
  */
 export function parseManifests(text: string, file: string): ManifestObject[] {
-  const lineCounter = new LineCounter();
-  // prettyErrors off: the pretty form quotes the offending source line, which may be a password.
-  const documents = parseAllDocuments(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
   const objects: ManifestObject[] = [];
-  let index = 0;
-  for (const doc of documents) {
-    index++;
-    const error = doc.errors[0];
-    if (error) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      throw new InputError(`malformed YAML at line ${line}, column ${col}: ${firstLine(error.message)}`, file, index);
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      throw new InputError(`cannot be read: ${firstLine((e as Error).message)}`, file, index);
-    }
-    if (value === null || value === undefined) {
-      continue; // an empty document, e.g. after a trailing `---`
-    }
-    objects.push(...objectsOfDocument(value, file, index));
-  }
+  let documents = 0;
+  const splitter = new DocumentSplitter((documentText, firstLine) => {
+    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => objects.push(...objectsOfDocument(parsed, file)));
+  });
+  splitter.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  splitter.end();
   return objects;
-}
-
-function objectsOfDocument(value: unknown, file: string, document: number): ManifestObject[] {
-  const object = kubeObject(value, file, document, '', undefined);
-  const items = object.body.items;
-  // `kubectl get -o yaml` writes a `List`; typed lists (e.g. PodList) omit each item's kind.
-  if (object.kind.endsWith('List') && Array.isArray(items)) {
-    const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
-    return items.map((item, i) => kubeObject(item, file, document, `/items/${i}`, itemKind));
-  }
-  return [object];
-}
-
-function kubeObject(value: unknown, file: string, document: number, pointer: string, defaultKind: string | undefined): ManifestObject {
-  const where = pointer === '' ? '' : ` (at ${pointer})`;
-  const fail = (problem: string) => new InputError(`is not a Kubernetes object${where}: ${problem}`, file, document);
-  if (!isPlainObject(value)) {
-    throw fail(`expected a mapping, found ${describe(value)}`);
-  }
-  const kind = value.kind ?? defaultKind;
-  const apiVersion = value.apiVersion ?? (defaultKind === undefined ? undefined : '');
-  if (typeof kind !== 'string' || kind === '') {
-    throw fail('it has no "kind"');
-  }
-  if (typeof apiVersion !== 'string' || (apiVersion === '' && defaultKind === undefined)) {
-    throw fail('it has no "apiVersion"');
-  }
-  const metadata = value.metadata ?? {};
-  if (!isPlainObject(metadata)) {
-    throw fail('"metadata" is not a mapping');
-  }
-  const { name, generateName, namespace } = metadata;
-  if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') {
-    throw fail('"metadata.namespace" is not a string');
-  }
-  return {
-    file,
-    document,
-    pointer,
-    apiVersion,
-    kind,
-    name: typeof name === 'string' ? name : typeof generateName === 'string' ? `${generateName}*` : '',
-    ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
-    body: value,
-  };
 }
 
 function statOrThrow(given: string): fs.Stats {
@@ -176,21 +151,20 @@ function walk(folder: string, seen: Set<string>): string[] {
       continue; // .git, .github workflows, dependencies, cdk8s bookkeeping: never manifests to deploy
     }
     const full = path.join(folder, entry);
-    const stat = statOrThrow(full);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') continue; // a symbolic link that points at itself
+      throw error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new InputError('no such file or folder (a dangling symbolic link?)', full)
+        : new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, full);
+    }
     if (stat.isDirectory()) {
       files.push(...walk(full, seen));
     } else if (stat.isFile() && MANIFEST_FILE.test(entry)) {
-      files.push(full);
+      files.push(full); // FIFOs, devices and sockets are never manifests: never opened
     }
   }
   return files;
 }
-
-function firstLine(message: string): string {
-  return message.split('\n')[0].trim();
-}
-
-function describe(value: unknown): string {
-  return Array.isArray(value) ? 'a sequence' : `a ${typeof value === 'object' ? 'null' : typeof value} scalar`;
-}
-

@@ -4,11 +4,10 @@
  * a namespace gets a named secret from (its own namespace, or Rancher's
  * copy of a project-scoped secret: docs/facts.md#rancher).
  */
-import { isDeepStrictEqual } from 'util';
+import { isCoreGroup } from './manifest-object';
 import { ManifestObject } from './manifests';
 import { DecodedPullSecret, decodePullSecret, UnusablePullSecret } from './pull-secrets';
 import { projectScopedSecretProject, rancherCopiesInto } from './rancher';
-import { apiGroupOf } from '../rules/kube-kinds';
 
 /** Secrets, ServiceAccounts and Namespaces of the manifests, by namespace and name. */
 export class ObjectIndex {
@@ -26,7 +25,7 @@ export class ObjectIndex {
       const key = `${this.namespaceOf(object)}/${object.name}`;
       if (object.kind === 'Secret') {
         const earlier = this.secrets.get(key);
-        if (earlier !== undefined && !isDeepStrictEqual(earlier.body, object.body)) {
+        if (earlier !== undefined && earlier.digest !== object.digest) {
           this.duplicates.set(object, earlier);
         }
         this.secrets.set(key, object); // the last one wins, as with `kubectl apply`
@@ -102,7 +101,3 @@ export type Resolution =
   | { readonly state: 'found'; readonly secret: ManifestObject; readonly decoded: DecodedPullSecret | UnusablePullSecret }
   | { readonly state: 'missing'; readonly note?: string }
   | { readonly state: 'wrong-namespace'; readonly namespaces: readonly string[]; readonly note?: string };
-
-export function isCoreGroup(apiVersion: string): boolean {
-  return apiVersion === '' || apiGroupOf(apiVersion) === '';
-}

@@ -5,13 +5,14 @@
  * kubelet's rules (docs/facts.md#kubelet-keyring)? Pure: objects in, findings out.
  */
 import { Finding, finding, FindingLocation } from './findings';
+import { isCoreGroup, isPodBearer } from './manifest-object';
 import { ManifestObject } from './manifests';
 import { nearMiss, UsableSecret } from './near-miss';
-import { isCoreGroup, ObjectIndex } from './object-index';
+import { ObjectIndex } from './object-index';
 import { isPullSecretType, RegistryCredential } from './pull-secrets';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
 import { matchingRegistryKeys } from '../rules/keyring';
-import { apiGroupOf, podKindOf, readPointer } from '../rules/kube-kinds';
+import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
 
 /** The namespace assumed for objects that set none, unless told otherwise. */
@@ -61,22 +62,16 @@ export function checkOffline(objects: readonly ManifestObject[], options: Offlin
   const index = new ObjectIndex(objects, defaultNamespace);
   const findings: Finding[] = [];
   const candidates: PullCandidate[] = [];
+  const shared = new SharedStrings();
   for (const object of objects) {
     if (object.kind === 'Secret' && isCoreGroup(object.apiVersion)) {
       findings.push(...secretFindings(object, index));
     }
     if (isPodBearer(object)) {
-      checkPodBearer(object, index, findings, candidates);
+      checkPodBearer(object, index, findings, candidates, shared);
     }
   }
   return { findings, candidates };
-}
-
-/** Whether the object runs pods, by kind and API group. */
-export function isPodBearer(object: ManifestObject): boolean {
-  const podKind = podKindOf(object.kind);
-  // Items of typed lists carry no apiVersion: trust the kind there.
-  return podKind !== undefined && (object.apiVersion === '' || podKind.groups.includes(apiGroupOf(object.apiVersion)));
 }
 
 /** A pull secret problem is reported once, on the Secret itself, whoever references it. */
@@ -110,7 +105,7 @@ function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
 }
 
 
-function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[]): void {
+function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[], shared: SharedStrings): void {
   const specPointer = podKindOf(object.kind)!.specPath;
   const spec = readPointer(object.body, specPointer);
   if (!isPlainObject(spec)) {
@@ -123,7 +118,7 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Fi
     kind: object.kind,
     namespace,
     name: object.name,
-    path: object.pointer + specPointer + pointer,
+    path: shared.of(object.pointer + specPointer + pointer),
   });
 
   const usable: UsableSecret[] = [];
@@ -165,7 +160,7 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Fi
       const name = isPlainObject(container) && typeof container.name === 'string' ? container.name : `${list}[${i}]`;
       const image = isPlainObject(container) ? container.image : undefined;
       const result = checkImage(image, usable, pending, unusable);
-      findings.push(finding(at(pointer), result.status, result.message, {
+      findings.push(finding(at(pointer), result.status, shared.of(result.message), {
         container: name,
         ...(typeof image === 'string' ? { image } : {}),
       }));
@@ -274,4 +269,20 @@ function checkImage(image: unknown, usable: readonly UsableSecret[], pending: re
 
 function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
+}
+
+/**
+ * One copy of each path and message that many findings repeat (every
+ * Deployment's `/spec/template/spec/containers/0/image`, "credentials
+ * match: ..."), so a report of a hundred thousand images holds each once.
+ */
+class SharedStrings {
+  private readonly strings = new Map<string, string>();
+
+  public of(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size < 10_000) this.strings.set(text, text);
+    return text;
+  }
 }

@@ -1,10 +1,13 @@
 /**
  * The online preflight: each image whose credentials matched offline is
  * pulled "on paper" (manifest HEAD) with those credentials, in the order
- * the kubelet tries them, stopping at the first that works.
+ * the kubelet tries them, stopping at the first that works. Each image has
+ * a deadline ({@link IMAGE_DEADLINE_TIMEOUTS} × the per-request timeout):
+ * when it passes, the image is `timed-out` and its remaining requests are
+ * abandoned.
  */
 import { Finding, finding } from './findings';
-import { HttpTransport, nodeTransport, withConcurrencyLimit, withRetry } from './http';
+import { HttpTransport, Limiter, nodeTransport, withConcurrencyLimit, withRetry } from './http';
 import { MatchedCredential, OfflineResult, PullCandidate } from './offline';
 import { PullResult, PullStatus, RegistryClient } from './registry-client';
 
@@ -12,12 +15,20 @@ import { PullResult, PullStatus, RegistryClient } from './registry-client';
 export const DEFAULT_CONCURRENCY = 8;
 /** Per-request timeout, unless told otherwise. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * One image's whole check (ping, token, manifest, their redirects and the
+ * one retry, for every matching credential) gets this many per-request
+ * timeouts: 3 × `--timeout-ms`, 30 s by default.
+ */
+export const IMAGE_DEADLINE_TIMEOUTS = 3;
 
 /** Options of {@link checkOnline}. */
 export interface OnlineOptions {
   /**
-   * Registries (`host[:port]`, exactly as in the image) reached over plain
-   * HTTP, whose TLS certificates (e.g. of their token realm) are not verified.
+   * Registries (`host[:port]`, exactly as in the image) asked over TLS
+   * without certificate verification, and over plain HTTP when they do not
+   * speak TLS; token realms and redirect targets on these hosts may use
+   * plain HTTP or unverified TLS too.
    * @default - none
    */
   readonly insecureRegistries?: readonly string[];
@@ -25,6 +36,12 @@ export interface OnlineOptions {
   readonly concurrency?: number;
   /** @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * How long one image's check may take in all, counted from when it
+   * starts (not while it waits for its turn under `concurrency`).
+   * @default - IMAGE_DEADLINE_TIMEOUTS × timeoutMs
+   */
+  readonly imageDeadlineMs?: number;
   /**
    * Sends the HTTP requests; the concurrency limit and the one retry on
    * connection errors are added around it.
@@ -38,25 +55,42 @@ const FAILURE_RANK: readonly PullStatus[] = ['not-found', 'unauthorized', 'regis
 
 /** Returns the offline findings with each candidate's finding replaced by its pull result. */
 export async function checkOnline(offline: OfflineResult, options: OnlineOptions = {}): Promise<Finding[]> {
-  const transport = withConcurrencyLimit(withRetry(options.transport ?? nodeTransport), options.concurrency ?? DEFAULT_CONCURRENCY);
-  const client = new RegistryClient({
-    transport,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    insecureRegistries: options.insecureRegistries,
-  });
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = {
+    ms: options.imageDeadlineMs ?? IMAGE_DEADLINE_TIMEOUTS * timeoutMs,
+    why: options.imageDeadlineMs === undefined ? ` (${IMAGE_DEADLINE_TIMEOUTS} × --timeout-ms ${timeoutMs})` : '',
+  };
+  const transport = withConcurrencyLimit(withRetry(options.transport ?? nodeTransport), concurrency);
+  const client = new RegistryClient({ transport, timeoutMs, insecureRegistries: options.insecureRegistries });
+  // An image checks one request at a time, so `concurrency` images at once keep as many requests
+  // in flight; an image's clock starts when its turn comes, not while it queues behind the others.
+  const images = new Limiter(concurrency);
   const findings = [...offline.findings];
-  await Promise.all(offline.candidates.map(async (candidate) => {
-    const result = await checkCandidate(client, candidate);
+  await Promise.all(offline.candidates.map((candidate) => images.run(async () => {
+    const result = await checkWithDeadline(client, candidate, deadline);
     const before = findings[candidate.findingIndex];
     findings[candidate.findingIndex] = finding(before, result.status, result.detail, {
       ...(before.container === undefined ? {} : { container: before.container }),
       ...(before.image === undefined ? {} : { image: before.image }),
     });
-  }));
+  })));
   return findings;
 }
 
-async function checkCandidate(client: RegistryClient, candidate: PullCandidate): Promise<PullResult> {
+/** {@link checkCandidate}, abandoned with a `timed-out` result once `deadline.ms` have passed. */
+async function checkWithDeadline(client: RegistryClient, candidate: PullCandidate, deadline: { ms: number; why: string }): Promise<PullResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deadline.ms);
+  try {
+    return await checkCandidate(client, candidate, controller.signal, deadline);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkCandidate(client: RegistryClient, candidate: PullCandidate, signal: AbortSignal,
+  deadline: { ms: number; why: string }): Promise<PullResult> {
   const { reference } = candidate;
   if (reference.domain === '') {
     return { status: 'registry-error', detail: `${reference.original} names no registry host to check` };
@@ -65,7 +99,21 @@ async function checkCandidate(client: RegistryClient, candidate: PullCandidate):
   const ref = reference.digest ?? reference.tag ?? 'latest';
   const tried: Array<{ credential: MatchedCredential; result: PullResult }> = [];
   for (const credential of candidate.credentials) {
-    const result = await client.checkPull(reference.domain, reference.path, ref, credential.credential);
+    let result: PullResult;
+    try {
+      result = await client.checkPull(reference.domain, reference.path, ref, credential.credential, signal);
+    } catch (error) {
+      if (!signal.aborted) {
+        throw error;
+      }
+      const pending = candidate.credentials.length - tried.length;
+      const done = tried.map((t) => `; ${source(t.credential)}: ${t.result.detail}`).join('');
+      return {
+        status: 'timed-out',
+        detail: `check ran out of time: no answer within ${deadline.ms} ms${deadline.why} while trying ${source(credential)}; `
+          + `its remaining requests were abandoned${pending > 1 ? ` and ${pending - 1} more credential(s) not tried` : ''}${done}`,
+      };
+    }
     if (result.status === 'pullable') {
       return { status: 'pullable', detail: `${result.detail} with ${source(credential)}` };
     }

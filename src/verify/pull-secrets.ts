@@ -94,7 +94,7 @@ export function decodePullSecret(secret: Readonly<Record<string, unknown>>): Dec
     return {
       ok: false,
       reason: 'wrong-type',
-      problem: `has type ${JSON.stringify(type)}, but the kubelet reads pull credentials only from "${DOCKER_CONFIG_JSON_TYPE}" (or legacy "${DOCKER_CFG_TYPE}")`,
+      problem: `${describeType(type)}, but the kubelet reads pull credentials only from "${DOCKER_CONFIG_JSON_TYPE}" (or legacy "${DOCKER_CFG_TYPE}")`,
       pointer: '/type',
     };
   }
@@ -119,6 +119,12 @@ export function decodePullSecret(secret: Readonly<Record<string, unknown>>): Dec
   }
   const auths = (dataKey === DOCKER_CFG_KEY ? parsed : parsed.auths) as Record<string, unknown>;
   return { ok: true, ...credentialsOf(auths, usableAuthsKeys(auths)) };
+}
+
+/** "has type X", quoting X only when it looks like a type name (the manifest's other text is never quoted). */
+function describeType(type: unknown): string {
+  if (typeof type !== 'string') return 'has a "type" that is not a string';
+  return /^[A-Za-z0-9._/-]{1,253}$/.test(type) ? `has type ${JSON.stringify(type)}` : 'has a "type" that is no secret type name';
 }
 
 /** The decoded payload text, or what is wrong with the field. */

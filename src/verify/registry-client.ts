@@ -9,14 +9,19 @@
  *   to any other host is refused outright);
  * - redirects are followed by hand (at most {@link MAX_REDIRECTS}), and the
  *   `Authorization` header is dropped as soon as one leaves the origin.
+ *
+ * A registry listed as insecure is asked over TLS first, without certificate
+ * verification, and over plain HTTP only when that shows it does not speak
+ * TLS (Docker's and containerd's order; the rule is {@link fallsBackToHttp}).
  */
-import { HttpResponse, HttpTransport, TransportError } from './http';
+import { Abandoned, HttpResponse, HttpTransport, joinShared, SharedWork, TransportError } from './http';
 import { RegistryCredential } from './pull-secrets';
 import { parseWwwAuthenticate } from './www-authenticate';
 import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN } from '../rules/docker-hub';
+import { problemWithFix } from '../rules/messages';
 
-/** The result of one pull check. */
-export type PullStatus = 'pullable' | 'unauthorized' | 'not-found' | 'unreachable' | 'registry-error';
+/** The result of one pull check; `timed-out` only for a whole image (online.ts), when its deadline passed. */
+export type PullStatus = 'pullable' | 'unauthorized' | 'not-found' | 'unreachable' | 'registry-error' | 'timed-out';
 
 /** A pull check's status with a one-line reason (never a credential or token). */
 export interface PullResult {
@@ -54,9 +59,17 @@ export function registryApiHost(domain: string): string {
 
 /** A check that ended early with a known result. */
 class PullFailure extends Error {
-  public constructor(public readonly status: PullStatus, detail: string) {
+  public constructor(public readonly status: PullStatus, detail: string,
+    /** The transport failure behind it, and the URL it happened on. */
+    public readonly transport?: { readonly error: TransportError; readonly url: URL }) {
     super(detail);
   }
+}
+
+/** The registry's API root, with the scheme it answers on, and its answer to `GET /v2/`. */
+interface Endpoint {
+  readonly base: URL;
+  readonly ping: Exchange;
 }
 
 /** A response with where it finally came from. */
@@ -69,28 +82,30 @@ interface Exchange {
 
 /**
  * Checks pulls against registries, each distinct (registry, repository,
- * reference, credential) once: concurrent callers share one promise, as do
- * `/v2/` pings per registry and tokens per (realm, service, scope, credential).
+ * reference, credential) once: concurrent callers share one piece of work,
+ * as do `/v2/` pings per registry and tokens per (realm, service, scope,
+ * credential). A caller passes a signal to stop waiting; work all its
+ * callers stopped waiting for sends nothing more (see {@link SharedWork}).
  */
 export class RegistryClient {
   private readonly insecure: ReadonlySet<string>;
-  private readonly pulls = new Map<string, Promise<PullResult>>();
-  private readonly pings = new Map<string, Promise<Exchange>>();
-  private readonly tokens = new Map<string, Promise<string>>();
+  private readonly pulls = new Map<string, SharedWork<PullResult>>();
+  private readonly endpoints = new Map<string, SharedWork<Endpoint>>();
+  private readonly tokens = new Map<string, SharedWork<string>>();
 
   public constructor(private readonly options: RegistryClientOptions) {
     this.insecure = new Set((options.insecureRegistries ?? []).map(normalizeHostEntry));
   }
 
-  /** Whether `repository` at `reference` (tag or digest) pulls from the registry of image domain `domain`. */
-  public checkPull(domain: string, repository: string, reference: string, credential?: RegistryCredential): Promise<PullResult> {
+  /**
+   * Whether `repository` at `reference` (tag or digest) pulls from the
+   * registry of image domain `domain`. Rejects with {@link Abandoned} once
+   * `signal` aborts.
+   */
+  public checkPull(domain: string, repository: string, reference: string, credential?: RegistryCredential,
+    signal?: AbortSignal): Promise<PullResult> {
     const key = JSON.stringify([domain, repository, reference, credential?.fingerprint ?? null]);
-    let pull = this.pulls.get(key);
-    if (pull === undefined) {
-      pull = this.pull(domain, repository, reference, credential);
-      this.pulls.set(key, pull);
-    }
-    return pull;
+    return joinShared(this.pulls, key, signal, (work) => this.pull(domain, repository, reference, credential, work));
   }
 
   /** Whether a URL's host was listed with --insecure-registry. */
@@ -99,55 +114,88 @@ export class RegistryClient {
     return this.insecure.has(url.host.toLowerCase()) || this.insecure.has(`${url.hostname}:${url.port || defaultPort}`.toLowerCase());
   }
 
-  private async pull(domain: string, repository: string, reference: string, credential: RegistryCredential | undefined): Promise<PullResult> {
+  private async pull(domain: string, repository: string, reference: string, credential: RegistryCredential | undefined,
+    signal: AbortSignal): Promise<PullResult> {
     try {
-      const apiHost = registryApiHost(domain);
-      const scheme = this.insecure.has(apiHost.toLowerCase()) ? 'http' : 'https';
-      const base = new URL(`${scheme}://${apiHost}/v2/`);
+      const { base, ping } = await this.endpoint(registryApiHost(domain), signal);
       const manifest = new URL(`/v2/${repository}/manifests/${reference}`, base);
-      const ping = await this.ping(base);
       let authorization: string | undefined;
       if (ping.response.status === 401) {
-        authorization = await this.authorize(ping, base, repository, credential);
+        authorization = await this.authorize(ping, base, repository, credential, signal);
       } else if (ping.response.status !== 200) {
-        throw new PullFailure('registry-error', `GET ${base.href} answered HTTP ${ping.response.status}; expected 200 or 401 from a registry v2 API`);
+        throw new PullFailure('registry-error', `GET ${ping.url.href} answered HTTP ${ping.response.status}; expected 200 or 401 from a registry v2 API`);
       }
-      let head = await this.send('HEAD', manifest, authorization);
+      let head = await this.send('HEAD', manifest, authorization, signal);
       // A registry may let anyone ping and still challenge on the repository.
       if (head.response.status === 401 && authorization === undefined && head.response.headers['www-authenticate']) {
-        authorization = await this.authorize(head, base, repository, credential);
-        head = await this.send('HEAD', manifest, authorization);
+        authorization = await this.authorize(head, base, repository, credential, signal);
+        head = await this.send('HEAD', manifest, authorization, signal);
       }
-      return manifestResult(head, repository, reference, authorization !== undefined);
+      return manifestResult(head, base, repository, reference, authorization !== undefined);
     } catch (error) {
       if (error instanceof PullFailure) {
         return { status: error.status, detail: error.message };
-      }
-      if (error instanceof TransportError) {
-        return { status: 'unreachable', detail: `${error.failure === 'tls' ? 'TLS error' : error.failure === 'timeout' ? 'timeout' : 'connection failed'}: ${error.message}` };
       }
       throw error;
     }
   }
 
-  private ping(base: URL): Promise<Exchange> {
-    let ping = this.pings.get(base.href);
-    if (ping === undefined) {
-      ping = this.send('GET', base, undefined);
-      this.pings.set(base.href, ping);
+  private endpoint(apiHost: string, signal: AbortSignal): Promise<Endpoint> {
+    return joinShared(this.endpoints, apiHost.toLowerCase(), signal, (work) => this.findEndpoint(apiHost, work));
+  }
+
+  /** `GET /v2/` over TLS; for a listed host, over plain HTTP when TLS showed the host does not speak it. */
+  private async findEndpoint(apiHost: string, signal: AbortSignal): Promise<Endpoint> {
+    const tls = new URL(`https://${apiHost}/v2/`);
+    let tlsFailure: PullFailure;
+    try {
+      return { base: tls, ping: await this.send('GET', tls, undefined, signal) };
+    } catch (error) {
+      if (!(error instanceof PullFailure) || !this.fallsBackToHttp(apiHost, tls, error)) {
+        throw error;
+      }
+      tlsFailure = error;
     }
-    return ping;
+    const plain = new URL(`http://${apiHost}/v2/`);
+    try {
+      return { base: plain, ping: await this.send('GET', plain, undefined, signal) };
+    } catch (error) {
+      if (error instanceof PullFailure) {
+        throw new PullFailure(error.status, `${error.message} (over plain HTTP, after TLS failed: ${tlsFailure.transport?.error.message})`, error.transport);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The fallback rule: plain HTTP only for a registry listed with
+   * --insecure-registry (exactly as in the image), only after its own
+   * `https://HOST/v2/` failed (not a redirect target or token realm, whose
+   * URLs name their scheme), and only when that failure shows the host does
+   * not speak TLS ({@link TransportError.noTlsPeer}: it answered the TLS
+   * hello in plain text, or closed the connection before the handshake), or
+   * when the entry names no port and port 443 refused the connection (plain
+   * HTTP then goes to port 80, another port: containerd's rule). Timeouts,
+   * refused explicit ports and TLS alerts never fall back.
+   */
+  private fallsBackToHttp(apiHost: string, tls: URL, failure: PullFailure): boolean {
+    const cause = failure.transport;
+    if (!this.insecure.has(apiHost.toLowerCase()) || cause === undefined || cause.url.href !== tls.href) {
+      return false;
+    }
+    return cause.error.noTlsPeer || (cause.error.code === 'ECONNREFUSED' && tls.port === '');
   }
 
   /** The `Authorization` value answering the challenge of `exchange`. */
-  private async authorize(exchange: Exchange, base: URL, repository: string, credential: RegistryCredential | undefined): Promise<string> {
+  private async authorize(exchange: Exchange, base: URL, repository: string, credential: RegistryCredential | undefined,
+    signal: AbortSignal): Promise<string> {
     if (exchange.leftOrigin) {
       throw new PullFailure('unauthorized', `credentials not sent: the challenge came from ${exchange.url.host} after a redirect away from ${base.host}`);
     }
     const challenges = parseWwwAuthenticate(exchange.response.headers['www-authenticate'] ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
     if (bearer !== undefined) {
-      return `Bearer ${await this.token(bearer.params.realm, bearer.params.service, repository, credential)}`;
+      return `Bearer ${await this.token(bearer.params.realm, bearer.params.service, repository, credential, signal)}`;
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
       if (credential === undefined) {
@@ -159,18 +207,15 @@ export class RegistryClient {
     throw new PullFailure('registry-error', `${base.host} answered 401 with ${schemes ? `unsupported authentication scheme(s) ${schemes}` : 'no WWW-Authenticate challenge'}`);
   }
 
-  private token(realm: string, service: string | undefined, repository: string, credential: RegistryCredential | undefined): Promise<string> {
+  private token(realm: string, service: string | undefined, repository: string, credential: RegistryCredential | undefined,
+    signal: AbortSignal): Promise<string> {
     const scope = `repository:${repository}:pull`;
     const key = JSON.stringify([realm, service ?? null, scope, credential?.fingerprint ?? null]);
-    let token = this.tokens.get(key);
-    if (token === undefined) {
-      token = this.fetchToken(realm, service, scope, credential);
-      this.tokens.set(key, token);
-    }
-    return token;
+    return joinShared(this.tokens, key, signal, (work) => this.fetchToken(realm, service, scope, credential, work));
   }
 
-  private async fetchToken(realm: string, service: string | undefined, scope: string, credential: RegistryCredential | undefined): Promise<string> {
+  private async fetchToken(realm: string, service: string | undefined, scope: string, credential: RegistryCredential | undefined,
+    signal: AbortSignal): Promise<string> {
     let url: URL;
     try {
       url = new URL(realm);
@@ -186,8 +231,12 @@ export class RegistryClient {
     }
     url.searchParams.set('scope', scope);
     const where = `token endpoint ${url.origin}${url.pathname}`;
-    const { response } = await this.send('GET', url, credential?.basicAuthorization());
+    const exchange = await this.send('GET', url, credential?.basicAuthorization(), signal);
+    const { response } = exchange;
     if (response.status === 401 || response.status === 403) {
+      if (exchange.leftOrigin && credential !== undefined) {
+        throw new PullFailure('unauthorized', withheld(url, exchange, `a token for ${scope}`));
+      }
       throw new PullFailure('unauthorized', `${where} refused the credential (HTTP ${response.status})`);
     }
     if (response.status !== 200) {
@@ -208,12 +257,15 @@ export class RegistryClient {
   }
 
   /** One request, redirects followed by hand, credentials kept on the first origin only. */
-  private async send(method: 'GET' | 'HEAD', url: URL, authorization: string | undefined): Promise<Exchange> {
+  private async send(method: 'GET' | 'HEAD', url: URL, authorization: string | undefined, signal: AbortSignal): Promise<Exchange> {
     let current = url;
     let auth = authorization;
     let leftOrigin = false;
     for (let hop = 0; ; hop++) {
       this.checkScheme(current);
+      if (signal.aborted) {
+        throw new Abandoned(); // nobody waits: send nothing more
+      }
       const headers: Record<string, string> = { 'user-agent': 'cdk8s-private-registry-verify' };
       if (method === 'HEAD') {
         headers.accept = MANIFEST_MEDIA_TYPES.join(', ');
@@ -221,9 +273,14 @@ export class RegistryClient {
       if (auth !== undefined) {
         headers.authorization = auth;
       }
-      const response = await this.options.transport({
-        method, url: current, headers, allowInsecureTls: this.isInsecure(current), timeoutMs: this.options.timeoutMs,
-      });
+      let response: HttpResponse;
+      try {
+        response = await this.options.transport({
+          method, url: current, headers, allowInsecureTls: this.isInsecure(current), timeoutMs: this.options.timeoutMs, signal,
+        });
+      } catch (error) {
+        throw error instanceof TransportError ? this.failureOf(error, current) : error;
+      }
       const location = response.headers.location;
       if (!REDIRECT_STATUSES.has(response.status) || !location) {
         return { response, url: current, leftOrigin };
@@ -245,6 +302,39 @@ export class RegistryClient {
     }
   }
 
+  /** A transport failure as a one-line result; a TLS failure on a host not listed names the option that fixes it. */
+  private failureOf(error: TransportError, url: URL): Error {
+    const cause = { error, url };
+    const host = url.host;
+    const listed = this.isInsecure(url);
+    switch (error.failure) {
+      case 'aborted':
+        return new Abandoned();
+      case 'timeout':
+        return new PullFailure('unreachable', `timeout: ${error.message}`, cause);
+      case 'too-large':
+        return new PullFailure('registry-error', error.message, cause);
+      case 'tls': {
+        if (error.noTlsPeer) {
+          const problem = `TLS error: ${host} does not speak TLS (${error.message})`;
+          return new PullFailure('unreachable', listed ? problem : problemWithFix(problem,
+            `if it serves plain HTTP, list it with --insecure-registry ${host}`), cause);
+        }
+        const problem = `TLS error from ${host}: ${error.message}`;
+        return new PullFailure('unreachable', listed ? problem : problemWithFix(problem,
+          `if you trust ${host}, list it with --insecure-registry ${host} (TLS without certificate verification), or give it a certificate this machine trusts`), cause);
+      }
+      default: {
+        if (error.noTlsPeer) {
+          const problem = `connection failed: ${host} closed the connection during the TLS handshake (${error.message})`;
+          return new PullFailure('unreachable', listed ? problem : problemWithFix(problem,
+            `if it serves plain HTTP, list it with --insecure-registry ${host}`), cause);
+        }
+        return new PullFailure('unreachable', `connection failed: ${error.message}`, cause);
+      }
+    }
+  }
+
   private checkScheme(url: URL): void {
     if (url.protocol === 'https:' || (url.protocol === 'http:' && this.isInsecure(url))) {
       return;
@@ -255,11 +345,14 @@ export class RegistryClient {
   }
 }
 
-function manifestResult(head: Exchange, repository: string, reference: string, authenticated: boolean): PullResult {
+function manifestResult(head: Exchange, base: URL, repository: string, reference: string, authenticated: boolean): PullResult {
   const { status } = head.response;
   const what = `${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
   if (status === 200) {
     return { status: 'pullable', detail: `manifest ${what} found (HTTP 200)` };
+  }
+  if ((status === 401 || status === 403) && head.leftOrigin && authenticated) {
+    return { status: 'unauthorized', detail: withheld(new URL(`/v2/${repository}/manifests/${reference}`, base), head, `manifest ${what}`) };
   }
   if (status === 401 || status === 403) {
     return { status: 'unauthorized', detail: `${authenticated ? 'the registry refused the credential' : 'the registry wants credentials'} for ${what} (HTTP ${status})` };
@@ -268,6 +361,15 @@ function manifestResult(head: Exchange, repository: string, reference: string, a
     return { status: 'not-found', detail: `no manifest ${what} (HTTP 404)` };
   }
   return { status: 'registry-error', detail: `HEAD ${head.url.origin}${head.url.pathname} answered HTTP ${status}` };
+}
+
+/**
+ * Why a credential was not refused but never sent: the request for `what`
+ * to `from` was redirected to another origin, which then asked for one.
+ */
+function withheld(from: URL, to: Exchange, what: string): string {
+  return `credentials not sent to ${to.url.host}: the request for ${what} to ${from.host} was redirected there, `
+    + `and credentials never follow a redirect to another host or port (${to.url.host} answered HTTP ${to.response.status})`;
 }
 
 /** `--insecure-registry` entries compare as lower-case `host[:port]`, a scheme or trailing `/` tolerated. */

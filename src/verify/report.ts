@@ -2,7 +2,7 @@
  * Report formats: a table for people, JSON for tools. Both are built from
  * findings only, which never hold secret values.
  */
-import { Finding, FindingSummary, summarize } from './findings';
+import { Finding, FindingSummary, oneLine, summarize } from './findings';
 
 /** What a preflight run produced. */
 export interface VerifyResult {
@@ -32,13 +32,13 @@ export interface VerifyResult {
  *   "findings": [{
  *     "status": "ok" | "no-credential" | "expected-in-cluster" | "no-matching-credential"
  *             | "invalid-image" | "secret-wrong-type" | "secret-invalid" | "secret-wrong-namespace"
- *             | "pullable" | "unauthorized" | "not-found" | "unreachable" | "registry-error",
+ *             | "pullable" | "unauthorized" | "not-found" | "unreachable" | "registry-error" | "timed-out",
  *     "severity": "ok" | "info" | "warning" | "problem",      // only "problem" fails (exit 1)
  *     "file": string, "document": number,                     // document: 1-based YAML document index
  *     "path": string,                                         // JSON pointer within the document
  *     "kind": string, "namespace": string, "name": string,
  *     "container": string | null, "image": string | null, "secret": string | null,
- *     "message": string
+ *     "message": string                                       // one line: no control characters
  *   }]
  * }
  * ```
@@ -99,7 +99,11 @@ export function formatJson(result: VerifyResult): string {
   return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
 }
 
-/** A plain-text table (status, namespace/kind/name, container, image, detail) and a summary line. */
+/**
+ * A plain-text table (status, namespace/kind/name, container, image, detail)
+ * and a summary line. One line per finding, always: every cell is put on one
+ * line (names and images come from the manifests, details from registries).
+ */
 export function formatTable(result: VerifyResult): string {
   const header = ['STATUS', 'OBJECT', 'CONTAINER', 'IMAGE', 'DETAIL'];
   const rows = result.findings.map((f) => [
@@ -109,10 +113,10 @@ export function formatTable(result: VerifyResult): string {
     f.image ?? '-',
     // Where to look is worth the width only when there is something to fix.
     f.severity === 'ok' || f.severity === 'info' ? f.message : `${f.message} [${f.file}#${f.document} ${f.path}]`,
-  ]);
+  ].map(oneLine));
   const lines: string[] = [];
   if (rows.length > 0) {
-    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = header.slice(0, -1).map((h, i) => rows.reduce((width, row) => Math.max(width, row[i].length), h.length));
     for (const row of [header, ...rows]) {
       lines.push(row.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd());
     }

@@ -17,7 +17,7 @@
  */
 import { InputError } from './errors';
 import { Finding, FindingStatus } from './findings';
-import { loadManifests } from './manifests';
+import { readManifests } from './manifests';
 import { checkOffline, DEFAULT_NAMESPACE } from './offline';
 
 /** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */
@@ -117,7 +117,7 @@ export class PullSecretValidation {
   public async validate(context: IPullSecretValidationContext): Promise<void> {
     let findings: Finding[];
     try {
-      findings = checkOffline(loadManifests(context.manifests), { defaultNamespace: this.namespace }).findings;
+      findings = checkOffline(readManifests(context.manifests).checked, { defaultNamespace: this.namespace }).findings;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       context.report.addViolation({

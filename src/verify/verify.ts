@@ -3,7 +3,7 @@
  * credentials they reference? Offline checks read the manifests only;
  * online checks also ask each registry (registry HTTP API v2).
  */
-import { findManifestFiles, loadManifests } from './manifests';
+import { readManifests } from './manifests';
 import { checkOffline, OfflineOptions } from './offline';
 import { checkOnline, OnlineOptions } from './online';
 import { VerifyResult } from './report';
@@ -18,14 +18,14 @@ export interface VerifyOptions extends OfflineOptions, OnlineOptions {
 }
 
 /**
- * Reads the manifests at `paths` (files or folders) and runs the offline
+ * Reads the manifests at `paths` (files, folders, or `-` for standard input) and runs the offline
  * checks, then the online ones when asked. Throws {@link InputError} for
  * unreadable input.
  */
 export async function verifyManifests(paths: readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
-  const files = findManifestFiles(paths);
-  const objects = loadManifests(files);
-  const offline = checkOffline(objects, options);
+  // Only the objects the checks use are kept; the rest are counted.
+  const manifests = readManifests(paths);
+  const offline = checkOffline(manifests.checked, options);
   const findings = options.online ? await checkOnline(offline, options) : offline.findings;
-  return { online: options.online === true, files: files.length, objects: objects.length, findings };
+  return { online: options.online === true, files: manifests.files, objects: manifests.objects, findings };
 }

@@ -1,6 +1,7 @@
 /**
  * A real container registry (distribution 2.8, Debian's `docker-registry`)
- * for tests, on 127.0.0.1 only, plain HTTP, with no auth, htpasswd auth or
+ * for tests, on 127.0.0.1 only, plain HTTP or (`tls: true`) TLS with a
+ * self-signed certificate made at start, with no auth, htpasswd auth or
  * token auth (with an in-process token issuer). Plus a real client (skopeo)
  * and a tiny OCI image to push: this module re-exports the whole harness.
  *
@@ -21,10 +22,12 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import { Socket } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { childEnv, freePort, TailBuffer } from './process';
+import { selfSignedCertificate } from './tls';
 import { GrantFunction, startTokenIssuer, TokenIssuer } from './token-issuer';
 
 export * from './tools';
@@ -32,11 +35,14 @@ export * from './process';
 export * from './oci-layout';
 export * from './skopeo';
 export * from './token-issuer';
+export * from './tls';
 
 /** Options every auth mode accepts. */
 export interface CommonRegistryOptions {
   /** How long to wait for `GET /v2/` to answer. @default 15000 */
   readonly startTimeoutMs?: number;
+  /** Serve TLS (`http.tls`) with a self-signed certificate for 127.0.0.1 made in workDir, not plain HTTP. @default false */
+  readonly tls?: boolean;
 }
 
 /** No authentication: anyone may push and pull. */
@@ -71,8 +77,10 @@ export type RegistryOptions = NoAuthRegistryOptions | HtpasswdRegistryOptions | 
 export interface RunningRegistry {
   /** `127.0.0.1:<port>`: the server part of image references and docker config keys. */
   readonly host: string;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://` with `tls`. */
   readonly url: string;
+  /** The self-signed certificate (PEM file in workDir), with `tls` only. */
+  readonly certificateFile?: string;
   readonly port: number;
   /** pid of the docker-registry process. */
   readonly pid: number;
@@ -105,8 +113,10 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const auth = await prepareAuth(options, resources.workDir);
     resources.issuer = auth.issuer;
     const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    const started = await spawnOnFreePort(resources.workDir, auth.yaml, timeoutMs, (proc) => { resources.process = proc; });
-    return makeRunning(options.auth, resources.workDir, started, resources.issuer, stop);
+    const tls = options.tls ? selfSignedCertificate(resources.workDir) : undefined;
+    const serve: ServeConfig = { authYaml: auth.yaml, ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}) };
+    const started = await spawnOnFreePort(resources.workDir, serve, timeoutMs, (proc) => { resources.process = proc; });
+    return makeRunning(options.auth, resources.workDir, started, resources.issuer, stop, tls?.certFile);
   } catch (err) {
     await stop();
     throw err;
@@ -177,12 +187,19 @@ function yamlString(value: string): string {
   return JSON.stringify(value);
 }
 
+/** What config.yml says beyond storage: the `auth:` section, and the certificate when serving TLS. */
+interface ServeConfig {
+  readonly authYaml: string;
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
 /**
- * config.yml: filesystem storage inside workDir, loopback-only plain HTTP
- * (no `tls:` section), in-memory blob descriptor cache, no background
- * storage health check or upload purging (nothing to do in a short test).
+ * config.yml: filesystem storage inside workDir, loopback only, plain HTTP
+ * or `http.tls` with the given certificate, in-memory blob descriptor cache,
+ * no background storage health check or upload purging (nothing to do in a
+ * short test).
  */
-function registryConfig(workDir: string, port: number, authYaml: string): string {
+function registryConfig(workDir: string, port: number, serve: ServeConfig): string {
   return [
     'version: 0.1',
     'log:',
@@ -204,7 +221,8 @@ function registryConfig(workDir: string, port: number, authYaml: string): string
     `  secret: ${yamlString(crypto.randomBytes(16).toString('hex'))}`,
     '  headers:',
     '    X-Content-Type-Options: [nosniff]',
-    authYaml.trimEnd(),
+    ...(serve.tls ? ['  tls:', `    certificate: ${yamlString(serve.tls.certFile)}`, `    key: ${yamlString(serve.tls.keyFile)}`] : []),
+    serve.authYaml.trimEnd(),
     '',
   ].join('\n');
 }
@@ -220,6 +238,7 @@ interface RegistryProcess {
 interface StartedProcess extends RegistryProcess {
   readonly port: number;
   readonly log: TailBuffer;
+  readonly tls: boolean;
 }
 
 /**
@@ -228,12 +247,13 @@ interface StartedProcess extends RegistryProcess {
  * already in use" and we try again with a new port.
  */
 async function spawnOnFreePort(
-  workDir: string, authYaml: string, timeoutMs: number, onSpawn: (proc: RegistryProcess) => void,
+  workDir: string, serve: ServeConfig, timeoutMs: number, onSpawn: (proc: RegistryProcess) => void,
 ): Promise<StartedProcess> {
   const configFile = path.join(workDir, 'config.yml');
+  const tls = serve.tls !== undefined;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    fs.writeFileSync(configFile, registryConfig(workDir, port, authYaml));
+    fs.writeFileSync(configFile, registryConfig(workDir, port, serve));
     const log = new TailBuffer();
     const child = spawn('docker-registry', ['serve', configFile], { cwd: workDir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     // 'close' comes after 'exit' once stdio is drained, so the log then holds the fatal line.
@@ -243,8 +263,8 @@ async function spawnOnFreePort(
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk));
     unrefProcess(child);
     try {
-      await waitUntilReady(child, port, timeoutMs);
-      return { child, closed, port, log };
+      await waitUntilReady(child, port, tls, timeoutMs);
+      return { child, closed, port, log, tls };
     } catch (err) {
       await killAndWait({ child, closed });
       const addressInUse = /address already in use/i.test(log.tail());
@@ -259,26 +279,27 @@ async function spawnOnFreePort(
  * with the distribution API header; fails early when the process exits,
  * and after `timeoutMs`.
  */
-async function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
+async function waitUntilReady(child: ChildProcess, port: number, tls: boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let spawnError: Error | undefined;
   child.once('error', (err) => { spawnError = err; });
   while (Date.now() < deadline) {
     if (spawnError) throw new Error(`could not run docker-registry: ${spawnError.message}`);
     if (hasExited(child)) throw new Error(`docker-registry exited early (${child.exitCode ?? child.signalCode})`);
-    const status = await probeV2(port);
+    const status = await probeV2(port, tls);
     // Checked again: another process could hold the port and answer for us.
     if ((status === 200 || status === 401) && !hasExited(child)) return;
     await sleep(100);
   }
-  throw new Error(`GET http://127.0.0.1:${port}/v2/ did not answer 200 or 401 within ${timeoutMs} ms`);
+  throw new Error(`GET ${tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/ did not answer 200 or 401 within ${timeoutMs} ms`);
 }
 
 /** Status of `GET /v2/` when it comes from a distribution registry, else undefined. */
-function probeV2(port: number): Promise<number | undefined> {
+function probeV2(port: number, tls: boolean): Promise<number | undefined> {
   return new Promise((resolve) => {
-    // agent: false so no keep-alive socket outlives the probe.
-    const req = http.get({ host: '127.0.0.1', port, path: '/v2/', agent: false, timeout: 1000 }, (res) => {
+    // agent: false so no keep-alive socket outlives the probe; our own self-signed certificate is not verified.
+    const options = { host: '127.0.0.1', port, path: '/v2/', agent: false, timeout: 1000, ...(tls ? { rejectUnauthorized: false } : {}) };
+    const req = (tls ? https : http).get(options, (res) => {
       res.resume();
       const fromRegistry = res.headers['docker-distribution-api-version'] === 'registry/2.0';
       resolve(fromRegistry ? res.statusCode : undefined);
@@ -290,10 +311,12 @@ function probeV2(port: number): Promise<number | undefined> {
 
 function makeRunning(
   auth: RegistryOptions['auth'], workDir: string, started: StartedProcess, tokenIssuer: TokenIssuer | undefined, stop: () => Promise<void>,
+  certificateFile: string | undefined,
 ): RunningRegistry {
   return {
     host: `127.0.0.1:${started.port}`,
-    url: `http://127.0.0.1:${started.port}`,
+    url: `${started.tls ? 'https' : 'http'}://127.0.0.1:${started.port}`,
+    ...(certificateFile === undefined ? {} : { certificateFile }),
     port: started.port,
     pid: started.child.pid ?? -1,
     workDir,

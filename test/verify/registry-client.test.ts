@@ -64,13 +64,15 @@ describe('RegistryClient', () => {
 
   test('plain HTTP and unverified TLS only for listed hosts', async () => {
     const { transport, requests } = scripted({
+      // A listed host is asked over unverified TLS first; it answers in plain text, so plain HTTP follows.
+      'GET https://reg.local:5000/v2/': () => { throw new TransportError('tls', 'wrong version number', { code: 'EPROTO', noTlsPeer: true }); },
       'GET http://reg.local:5000/v2/': () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.local/token"' } }),
       'GET https://auth.local/token': () => ({ body: '{"token":"t"}' }),
       'HEAD http://reg.local:5000/v2/app/manifests/1': () => ({ status: 404 }),
     });
     const client = new RegistryClient({ transport, timeoutMs: 1000, insecureRegistries: ['reg.local:5000'] });
     await expect(client.checkPull('reg.local:5000', 'app', '1', alice)).resolves.toMatchObject({ status: 'not-found' });
-    expect(requests.map((r) => [r.url.host, r.allowInsecureTls])).toEqual([['reg.local:5000', true], ['auth.local', false], ['reg.local:5000', true]]);
+    expect(requests.map((r) => [r.url.host, r.allowInsecureTls])).toEqual([['reg.local:5000', true], ['reg.local:5000', true], ['auth.local', false], ['reg.local:5000', true]]);
   });
 
   test('a redirect to another origin loses the Authorization header, for good', async () => {
