@@ -138,7 +138,7 @@ function entryProblem(key: string, entry: Record<string, unknown>): string | und
  */
 export function decodeAuthField(auth: string): { readonly username: string; readonly password: string } | undefined {
   const compact = auth.replace(/[\r\n]/g, '');
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  if (!isStandardBase64(compact)) return undefined;
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
@@ -155,4 +155,9 @@ function isUsableEntry(entry: unknown): boolean {
   const { auth, username, password } = entry;
   if (typeof auth === 'string' && auth !== '') return true;
   return typeof username === 'string' && username !== '' && typeof password === 'string' && password !== '';
+}
+
+/** Standard alphabet, padded: what Go's base64.StdEncoding accepts (after the caller drops CR and LF). */
+export function isStandardBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }

@@ -7,7 +7,7 @@ import { DecodedPullSecret } from './pull-secrets';
 import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
 import { ImageReference } from '../rules/image-reference';
 import { parseRegistryKey } from '../rules/keyring';
-import { splitHostAndPort } from '../rules/registry-server';
+import { displayServer, splitHostAndPort } from '../rules/registry-server';
 
 /** A referenced secret the kubelet can take credentials from. */
 export interface UsableSecret {
@@ -41,7 +41,7 @@ export function nearMiss(reference: ImageReference, usable: readonly UsableSecre
         reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
       }
       const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
-      return `secret "${secret.name}" has a credential for "${key}", but the kubelet does not apply it to ${reference.name}: ${why}`;
+      return `secret "${secret.name}" has a credential for "${displayServer(key)}", but the kubelet does not apply it to ${reference.name}: ${why}`;
     }
   }
   return undefined;

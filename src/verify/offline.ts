@@ -14,6 +14,7 @@ import { ImageReference, InvalidImageReferenceError, parseImageReference } from 
 import { matchingRegistryKeys } from '../rules/keyring';
 import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { displayServer } from '../rules/registry-server';
 
 /** The namespace assumed for objects that set none, unless told otherwise. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -243,7 +244,7 @@ function checkImage(image: unknown, usable: readonly UsableSecret[], pending: re
     .filter((s) => s.decoded.credentials.has(key))
     .map((s) => ({ secret: s.name, key, credential: s.decoded.credentials.get(key)! })));
   if (credentials.length > 0) {
-    const sources = credentials.map((c) => `secret "${c.secret}" (key "${c.key}")`);
+    const sources = credentials.map((c) => `secret "${c.secret}" (key "${displayServer(c.key)}")`);
     return { status: 'ok', message: `credentials match: ${sources.join(', ')}`, reference, credentials };
   }
   const couldNotUse = unusable.length === 0 ? '' : ` (secret ${quoteList(unusable)} cannot be used: see its finding)`;

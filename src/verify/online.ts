@@ -10,6 +10,7 @@ import { Finding, finding } from './findings';
 import { HttpTransport, Limiter, nodeTransport, withConcurrencyLimit, withRetry } from './http';
 import { MatchedCredential, OfflineResult, PullCandidate } from './offline';
 import { PullResult, PullStatus, RegistryClient } from './registry-client';
+import { displayServer } from '../rules/registry-server';
 
 /** Requests in flight at once, unless told otherwise. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -124,5 +125,5 @@ async function checkCandidate(client: RegistryClient, candidate: PullCandidate, 
 }
 
 function source(credential: MatchedCredential): string {
-  return `secret "${credential.secret}" (key "${credential.key}")`;
+  return `secret "${credential.secret}" (key "${displayServer(credential.key)}")`;
 }

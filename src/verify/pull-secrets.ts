@@ -7,9 +7,12 @@
  */
 import { createHash } from 'crypto';
 import { inspect } from 'util';
-import { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, usableAuthsKeys } from '../rules/dockerconfigjson';
+import {
+  decodeAuthField, DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, isStandardBase64, usableAuthsKeys,
+} from '../rules/dockerconfigjson';
 import { parseRegistryKey } from '../rules/keyring';
 import { isPlainObject } from '../rules/objects';
+import { displayServer } from '../rules/registry-server';
 
 /** The data key each pull secret type must carry. */
 const DATA_KEY: Readonly<Record<string, string>> = {
@@ -166,13 +169,13 @@ function credentialsOf(auths: Record<string, unknown>, usable: readonly string[]
     try {
       parseRegistryKey(key);
     } catch {
-      entryProblems.push(`the kubelet ignores key ${JSON.stringify(key)}: it is not a valid URL`);
+      entryProblems.push(`the kubelet ignores key ${JSON.stringify(displayServer(key))}: it is not a valid URL`);
       continue;
     }
     const entry = auths[key] as Record<string, unknown>;
     const credential = credentialOfEntry(entry);
     if (credential === undefined) {
-      entryProblems.push(`the "auth" of key ${JSON.stringify(key)} is not base64 of "username:password"`);
+      entryProblems.push(`the "auth" of key ${JSON.stringify(displayServer(key))} is not base64 of "username:password"`);
       continue;
     }
     keys.push(key);
@@ -185,16 +188,10 @@ function credentialsOf(auths: Record<string, unknown>, usable: readonly string[]
 function credentialOfEntry(entry: Record<string, unknown>): RegistryCredential | undefined {
   const { auth, username, password } = entry;
   if (typeof auth === 'string' && auth !== '') {
-    const compact = auth.replace(/[\r\n]/g, '');
-    if (!isStandardBase64(compact)) return undefined;
-    const decoded = Buffer.from(compact, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon < 0 ? undefined : new RegistryCredential(decoded.slice(0, colon), decoded.slice(colon + 1));
+    const decoded = decodeAuthField(auth);
+    return decoded === undefined ? undefined : new RegistryCredential(decoded.username, decoded.password);
   }
   return new RegistryCredential(String(username), String(password));
 }
 
-/** Standard alphabet, padded: what Go's base64.StdEncoding accepts once CR and LF are dropped. */
-function isStandardBase64(text: string): boolean {
-  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
-}
+
