@@ -6,7 +6,8 @@
 import { App, Chart, ChartProps, Cron } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret, RegistryServer, WorkloadKind,
+  EcrAuth, ExternalSecretStore, PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret,
+  RegistryServer, WorkloadKind,
 } from '../src';
 
 /**
@@ -93,12 +94,45 @@ export class ProjectRegistryChart extends Chart {
   }
 }
 
+/**
+ * Passwords out of Git with External Secrets Operator: the manifests hold
+ * ExternalSecrets (and an ECR token generator), never a credential; the
+ * operator writes the pull secrets in the cluster. Workloads are wired as
+ * for any other secret.
+ */
+export class ExternalSecretsChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'payments', ...props });
+    // Username and password kept in a store (here a ClusterSecretStore named "vault").
+    new RegistrySecret(this, 'quay', {
+      name: 'quay-store',
+      server: RegistryServer.QUAY,
+      credentials: RegistryCredentials.fromExternalSecret({ store: ExternalSecretStore.cluster('vault'), remoteKey: 'registry/quay' }),
+    });
+    // A 12-hour ECR token, renewed every hour by the operator, through the IRSA service account "ecr-pull".
+    new RegistrySecret(this, 'ecr', {
+      name: 'ecr-pull',
+      server: RegistryServer.ecr('123456789012', 'eu-west-1'),
+      credentials: RegistryCredentials.fromEcrAuthorizationToken({ region: 'eu-west-1', auth: EcrAuth.serviceAccount('ecr-pull') }),
+    });
+
+    new PrivateImageWorkload(this, 'checkout', { name: 'checkout', image: 'quay.io/example/checkout:5.2', ports: [{ number: 8080 }] });
+    new PrivateImageWorkload(this, 'settlement', {
+      kind: WorkloadKind.CRON_JOB,
+      name: 'settlement',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/settlement:1.7',
+      schedule: Cron.daily(),
+    });
+  }
+}
+
 /** Adds every example chart to `app`. */
 export function buildExample(app: App): App {
   new NamespaceRegistryChart(app, 'namespace-registry');
   new WorkloadsChart(app, 'workloads');
   new ProjectRegistryChart(app, 'project-copy', ProjectRegistryMode.COPY_PER_NAMESPACE);
   new ProjectRegistryChart(app, 'project-rancher', ProjectRegistryMode.RANCHER_PROJECT_SCOPED);
+  new ExternalSecretsChart(app, 'external-secrets');
   return app;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
-import { CredentialSource } from './emit/credential-source';
+import { CredentialSource, CredentialsUnavailableError } from './emit/credential-source';
 import { emitDockerConfigSecret } from './emit/docker-config-secret';
 import { EmittedPullSecret, PullSecretTarget } from './emit/pull-secret-target';
 import {
@@ -9,6 +9,7 @@ import {
 } from './external-secrets';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { encodeDockerConfigJson, MAX_SECRET_DATA_BYTES, parseDockerConfig } from './rules/dockerconfigjson';
+import { ecrRegistry } from './rules/eso-generators';
 import { displayServer } from './rules/registry-server';
 import { SealedCredentialsOptions, sealedSource } from './sealed-secrets';
 import { checkPlainString, constructError } from './wiring/construct-errors';
@@ -116,7 +117,7 @@ export abstract class RegistryCredentials {
    * only the cluster can open.
    */
   public static sealed(inner: RegistryCredentials, options: SealedCredentialsOptions): RegistryCredentials {
-    return new SourceCredentials(sealedSource(options, (scope, server) => inner._bindOnce(scope, { server })));
+    return new SourceCredentials(sealedSource(options, (scope, server) => inner._bindOnce(scope, { server })), inner);
   }
 
   /** Payloads already read, by server, kept in a closure so that printing the credentials shows nothing of them. */
@@ -144,6 +145,34 @@ export abstract class RegistryCredentials {
   }
 
   /**
+   * Whether the secret holds a password fixed at synth (literal, environment,
+   * docker config file, or those sealed), which the cluster never renews.
+   * @internal
+   */
+  public _holdsFixedPassword(): boolean {
+    return true;
+  }
+
+  /**
+   * Refuses a fixed password for an Amazon ECR server, which stops working
+   * 12 hours after it was issued, unless `allowed`.
+   * @internal
+   */
+  public _checkFixedEcrPassword(scope: IConstruct, servers: readonly string[], allowed: boolean | undefined): void {
+    if (allowed || !this._holdsFixedPassword()) return;
+    for (const server of servers) {
+      const ecr = ecrRegistry(server);
+      if (ecr === undefined) continue;
+      const region = ecr.region === '*' ? 'REGION' : ecr.region;
+      throw constructError(scope,
+        `registry server "${displayServer(server)}" is Amazon ECR, and these credentials are a password fixed at synth: an ECR password ` +
+        '(`aws ecr get-login-password`) expires 12 hours after it was issued, so pulls start failing with 401/403 long after the deploy went fine',
+        `use RegistryCredentials.fromEcrAuthorizationToken({ region: '${region}' }) so that External Secrets Operator renews the token in the cluster; ` +
+        'if something else renews this secret, set allowStaticEcrCredentials: true');
+    }
+  }
+
+  /**
    * {@link bind}, once per server: the environment or file is read once per
    * synth however many secrets (a project's copies) use these credentials.
    * @internal
@@ -155,8 +184,13 @@ export abstract class RegistryCredentials {
 
 /** Credentials whose secret is emitted by a {@link CredentialSource} (External Secrets, Sealed Secrets). */
 class SourceCredentials extends RegistryCredentials {
-  constructor(private readonly source: CredentialSource) {
+  /** `wraps`: the credentials a source seals, whose password stays fixed. */
+  constructor(private readonly source: CredentialSource, private readonly wraps?: RegistryCredentials) {
     super();
+  }
+
+  public _holdsFixedPassword(): boolean {
+    return this.wraps?._holdsFixedPassword() ?? false;
   }
 
   public bind(scope: IConstruct): DockerConfigPayload {
@@ -232,21 +266,32 @@ class EnvCredentials extends RegistryCredentials {
     checkPlainString(scope, 'the username variable name', this.usernameVariable);
     checkPlainString(scope, 'the password variable name', this.passwordVariable);
     if (this.emailVariable !== undefined) checkPlainString(scope, 'the e-mail variable name', this.emailVariable);
-    const username = readVariable(scope, this.usernameVariable);
-    const password = readVariable(scope, this.passwordVariable);
-    const email = this.emailVariable === undefined ? undefined : readVariable(scope, this.emailVariable);
+    const [username, password, email] = readVariables(scope, [this.usernameVariable, this.passwordVariable, this.emailVariable]);
     return new LiteralCredentials(username, password, email,
       `the username from $${this.usernameVariable}`, `the password from $${this.passwordVariable}`).bind(scope, options);
   }
 }
 
-function readVariable(scope: IConstruct, variable: string): string {
-  const value = process.env[variable];
-  if (value === undefined || value === '') {
-    throw constructError(scope, `environment variable ${variable} is ${value === undefined ? 'not set' : 'empty'}`,
-      `export ${variable} before running cdk8s synth`);
+/**
+ * The values of `variables` (undefined names are skipped). Every unset or
+ * empty one is reported at once, as a {@link CredentialsUnavailableError}
+ * (sealed credentials may then reuse a value sealed before).
+ */
+function readVariables(scope: IConstruct, variables: ReadonlyArray<string | undefined>): Array<string | undefined> {
+  const unset = variables.filter((v): v is string => v !== undefined && process.env[v] === undefined);
+  const empty = variables.filter((v): v is string => v !== undefined && process.env[v] === '');
+  if (unset.length + empty.length > 0) {
+    const described = (names: string[], state: string) =>
+      (names.length > 1 ? `environment variables ${listOf(names)} are ${state}` : `environment variable ${names[0]} is ${state}`);
+    const problem = [unset.length > 0 ? described(unset, 'not set') : '', empty.length > 0 ? described(empty, 'empty') : ''].filter((p) => p).join('; ');
+    const missing = [...unset, ...empty];
+    throw new CredentialsUnavailableError(constructError(scope, problem, `export ${listOf(missing)} before running cdk8s synth`).message, missing);
   }
-  return value;
+  return variables.map((v) => (v === undefined ? undefined : process.env[v]));
+}
+
+function listOf(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
 }
 
 class DockerConfigFileCredentials extends RegistryCredentials {

@@ -10,3 +10,4 @@ export * from './service-account-pull-secrets';
 export * from './project';
 export * from './project-registry';
 export { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rules/rancher';
+export * from './verify/validation-plugin';

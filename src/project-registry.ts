@@ -69,6 +69,14 @@ export interface ProjectRegistryProps {
    * @default false
    */
   readonly immutable?: boolean;
+  /**
+   * Accept a password fixed at synth for an Amazon ECR server
+   * (`*.dkr.ecr.*.amazonaws.com`). An ECR password expires after 12 hours, so
+   * this is refused unless something else renews the secrets; prefer
+   * {@link RegistryCredentials.fromEcrAuthorizationToken}.
+   * @default false
+   */
+  readonly allowStaticEcrCredentials?: boolean;
 }
 
 /**
@@ -101,6 +109,7 @@ export class ProjectRegistry extends Construct {
 
     // Read once here (the copies reuse it), so errors name the registry and every copy is byte-identical.
     this.servers = props.credentials._servers(this, props.server);
+    props.credentials._checkFixedEcrPassword(this, this.servers, props.allowStaticEcrCredentials);
 
     this.node.addValidation({ validate: () => this.unknownExclusions() });
     const registryScope = RegistryScope.of(this);
@@ -133,13 +142,15 @@ export class ProjectRegistry extends Construct {
   private pullSecretSource(): PullSecretSource {
     const registry = this;
     const rancher = this.mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED;
+    // Copies the cluster produces (an ExternalSecret's target) are not in the tree as Secrets: the name check counts them here.
+    const copy = () => registry.copies.values().next().value;
     return {
       declaredBy: this,
       name: this.name,
       servers: this.servers,
       get namespaces() { return registry.project.namespaces.filter((namespace) => registry.servesNamespace(namespace)); },
-      origin: rancher ? PullSecretOrigin.PRODUCED : PullSecretOrigin.EMITTED,
-      holder: rancher ? RANCHER_COPY_HOLDER : undefined,
+      get origin() { return rancher ? PullSecretOrigin.PRODUCED : copy()?._origin ?? PullSecretOrigin.EMITTED; },
+      get holder() { return rancher ? RANCHER_COPY_HOLDER : copy()?._holder; },
     };
   }
 
@@ -153,6 +164,7 @@ export class ProjectRegistry extends Construct {
       labels: this.props.labels,
       annotations: this.props.annotations,
       immutable: this.props.immutable,
+      allowStaticEcrCredentials: this.props.allowStaticEcrCredentials,
     }));
   }
 
@@ -167,7 +179,7 @@ export class ProjectRegistry extends Construct {
   private emitRancherSource(backingNamespace: string): void {
     const ignored: { [key: string]: string } = this.excluded.size > 0 ? { [RANCHER_IGNORE_NAMESPACES_ANNOTATION]: [...this.excluded].join(',') } : {};
     const annotations = this.props.annotations === undefined && this.excluded.size === 0 ? undefined : { ...this.props.annotations, ...ignored };
-    this.props.credentials._emit({
+    const emitted = this.props.credentials._emit({
       scope: this,
       name: this.name,
       namespace: backingNamespace,
@@ -177,6 +189,12 @@ export class ProjectRegistry extends Construct {
       annotations,
       immutable: this.props.immutable,
     });
+    if (emitted.origin === PullSecretOrigin.PRODUCED) {
+      // The cluster writes this one (an ExternalSecret's target): it is no Secret in the tree, so it is declared for the name check.
+      RegistryScope.of(this).addSource({
+        declaredBy: this, name: this.name, servers: this.servers, namespaces: [backingNamespace], origin: emitted.origin, holder: emitted.holder,
+      });
+    }
   }
 }
 

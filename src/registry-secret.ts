@@ -62,6 +62,14 @@ export interface RegistrySecretProps {
    * @default false
    */
   readonly appendHash?: boolean;
+  /**
+   * Accept a password fixed at synth for an Amazon ECR server
+   * (`*.dkr.ecr.*.amazonaws.com`). An ECR password expires after 12 hours, so
+   * this is refused unless something else renews the secret; prefer
+   * {@link RegistryCredentials.fromEcrAuthorizationToken}.
+   * @default false
+   */
+  readonly allowStaticEcrCredentials?: boolean;
 }
 
 /** Options for {@link RegistrySecret.fromSecretName}. */
@@ -97,6 +105,16 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
   public readonly servers: string[];
   /** Whether the Secret is immutable. */
   public readonly immutable: boolean;
+  /**
+   * Whether this app emits the Secret or the cluster produces it from what was emitted.
+   * @internal
+   */
+  public readonly _origin: PullSecretOrigin;
+  /**
+   * How a name clash names a produced Secret.
+   * @internal
+   */
+  public readonly _holder?: string;
 
   constructor(scope: Construct, id: string, props: RegistrySecretProps) {
     super(scope, id);
@@ -115,10 +133,13 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
       immutable: props.immutable,
       appendHash: props.appendHash,
     });
+    props.credentials._checkFixedEcrPassword(this, emitted.servers, props.allowStaticEcrCredentials);
     this.apiObject = emitted.apiObject;
     this.servers = emitted.servers;
     this.server = emitted.servers[0];
     this.immutable = props.immutable ?? false;
+    this._origin = emitted.origin;
+    this._holder = emitted.holder;
     RegistryScope.of(this).addSource({
       declaredBy: this, name: this.name, servers: this.servers, namespaces: [this.namespace], origin: emitted.origin, holder: emitted.holder,
     });

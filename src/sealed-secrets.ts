@@ -1,9 +1,15 @@
 /**
- * Sealed Secrets (public options) — STUB, to be filled in: see issue
- * "Passwords out of Git (2/2)".
+ * Sealed Secrets: credentials sealed at synth for the Sealed Secrets
+ * controller, so the manifests hold a SealedSecret only the cluster can open.
  */
+import * as fs from 'fs';
 import { IConstruct } from 'constructs';
 import { CredentialSource } from './emit/credential-source';
+import { PlaintextReader, SealedCredentialSource } from './emit/sealed-source';
+import { resolveSealingStatePath } from './emit/sealing-state';
+import { KubesealScope } from './rules/kubeseal';
+import { certificateExpired, MAX_CERTIFICATE_BYTES, readSealingKey, SealingKey } from './rules/sealing-certificate';
+import { checkPlainString, constructError } from './wiring/construct-errors';
 
 /** The scope a sealed value may be opened in (the OAEP label kubeseal uses). */
 export enum SealingScope {
@@ -17,24 +23,66 @@ export enum SealingScope {
 
 /** The Sealed Secrets controller's public certificate. */
 export class SealingCertificate {
-  /** Reads the PEM (as `kubeseal --fetch-cert` prints it) from a file at synth. */
+  /**
+   * Reads the PEM (as `kubeseal --fetch-cert` prints it, or a bare RSA
+   * public key) from a file at synth, relative to the working directory.
+   */
   public static fromFile(path: string): SealingCertificate {
     return new SealingCertificate(path, undefined);
   }
 
-  /** A PEM given inline. */
+  /** A PEM given inline: an X.509 certificate as `kubeseal --fetch-cert` prints it, or a bare RSA public key. */
   public static fromPem(pem: string): SealingCertificate {
     return new SealingCertificate(undefined, pem);
   }
 
-  private constructor(private readonly path: string | undefined, private readonly pem: string | undefined) {}
+  /** The key, read once, kept in a closure so printing the certificate object shows nothing of it. */
+  private readonly loadOnce: (scope: IConstruct) => SealingKey;
+
+  private constructor(private readonly path: string | undefined, pem: string | undefined) {
+    let key: SealingKey | undefined;
+    this.loadOnce = (scope) => {
+      key ??= this.read(scope, pem);
+      return key;
+    };
+  }
 
   /**
    * Where the certificate comes from, for messages (never its content).
    * @internal
    */
   public _describe(): string {
-    return this.path !== undefined ? `certificate file "${this.path}"` : `an inline certificate (${this.pem?.length ?? 0} characters)`;
+    return this.path !== undefined ? `certificate file "${this.path}"` : 'the inline certificate';
+  }
+
+  /**
+   * The controller's public key, read and checked once; an expired
+   * certificate is a warning on stderr (the controller keeps old keys).
+   * @internal
+   */
+  public _load(scope: IConstruct): SealingKey {
+    return this.loadOnce(scope);
+  }
+
+  private read(scope: IConstruct, inline: string | undefined): SealingKey {
+    const what = this._describe();
+    let pem: string;
+    if (this.path !== undefined) {
+      checkPlainString(scope, 'the certificate path', this.path);
+      pem = readCertificateFile(scope, this.path, what);
+    } else {
+      checkPlainString(scope, 'the certificate PEM', inline);
+      pem = inline;
+    }
+    const result = readSealingKey(pem);
+    if ('problem' in result) throw constructError(scope, `${what} ${result.problem}`, result.fix);
+    const { notAfter } = result.key;
+    if (certificateExpired(notAfter, new Date())) {
+      process.stderr.write(`[${scope.node.path}] warning: ${what} expired on ${notAfter!.toISOString().slice(0, 10)}; ` +
+        'sealing with it still works (the controller keeps its old keys), but values sealed for the current key need its certificate: ' +
+        'kubeseal --fetch-cert > FILE\n');
+    }
+    return result.key;
   }
 }
 
@@ -47,12 +95,55 @@ export interface SealedCredentialsOptions {
    * @default SealingScope.STRICT
    */
   readonly scope?: SealingScope;
+  /**
+   * The sealing state file: per sealed secret, the sealed value and a salted
+   * scrypt hash of the plaintext, so unchanged credentials keep their bytes
+   * and CI can synthesize without them. Commit it. Relative to the working
+   * directory (where `cdk8s.yaml` is, for `cdk8s synth`).
+   * @default - $CDK8S_PRIVATE_REGISTRY_SEAL_STATE, else 'sealed-secrets.state.json'
+   */
+  readonly stateFile?: string;
 }
 
-/** Reads the inner credentials' plaintext payload (may throw CredentialsUnavailableError). */
-export type PlaintextReader = (scope: IConstruct, server: string | undefined) => { readonly base64: string; readonly servers: string[] };
-
 /** The source behind {@link RegistryCredentials.sealed}. */
-export function sealedSource(_options: SealedCredentialsOptions, _readInner: PlaintextReader): CredentialSource {
-  throw new Error('not implemented yet');
+export function sealedSource(options: SealedCredentialsOptions, readInner: PlaintextReader): CredentialSource {
+  const scope = options.scope ?? SealingScope.STRICT;
+  return new SealedCredentialSource({
+    scope: KUBESEAL_SCOPES[scope],
+    scopeOption: `SealingScope.${scope}`,
+    loadKey: (construct) => certificateOf(construct, options)._load(construct),
+    statePath: resolveSealingStatePath(options.stateFile),
+    readInner,
+  });
+}
+
+const KUBESEAL_SCOPES: Record<SealingScope, KubesealScope> = {
+  [SealingScope.STRICT]: 'strict',
+  [SealingScope.NAMESPACE_WIDE]: 'namespace-wide',
+  [SealingScope.CLUSTER_WIDE]: 'cluster-wide',
+};
+
+function certificateOf(scope: IConstruct, options: SealedCredentialsOptions): SealingCertificate {
+  if (!(options.certificate instanceof SealingCertificate)) {
+    throw constructError(scope, 'the sealing `certificate` is missing', 'pass SealingCertificate.fromFile(\'sealed-secrets-cert.pem\') with the output of `kubeseal --fetch-cert`');
+  }
+  return options.certificate;
+}
+
+/** The file's text, refusing what is no regular file or too large for a certificate, without quoting it. */
+function readCertificateFile(scope: IConstruct, path: string, what: string): string {
+  const fix = 'save the controller\'s certificate with `kubeseal --fetch-cert > sealed-secrets-cert.pem` and pass that path';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (e) {
+    throw constructError(scope, `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix);
+  }
+  if (!stat.isFile()) throw constructError(scope, `${what} is not a regular file`, fix);
+  if (stat.size > MAX_CERTIFICATE_BYTES) throw constructError(scope, `${what} is ${stat.size} bytes, too large for a certificate`, fix);
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    throw constructError(scope, `cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix);
+  }
 }

@@ -42,9 +42,10 @@ describe('RegistryCredentials.fromEnv', () => {
   });
 
   test.each([
-    ['username missing', { REG_PASS: PASSWORD }, 'environment variable REG_USER is not set', 'export REG_USER'],
-    ['password missing', { REG_USER: 'robot' }, 'environment variable REG_PASS is not set', 'export REG_PASS'],
-    ['password empty', { REG_USER: 'robot', REG_PASS: '' }, 'environment variable REG_PASS is empty', 'export REG_PASS'],
+    // Every missing variable is named at once (the e-mail variable is unset in these rows too).
+    ['username missing', { REG_PASS: PASSWORD }, 'environment variables REG_USER and REG_EMAIL are not set', 'export REG_USER and REG_EMAIL'],
+    ['password missing', { REG_USER: 'robot' }, 'environment variables REG_PASS and REG_EMAIL are not set', 'export REG_PASS and REG_EMAIL'],
+    ['password empty', { REG_USER: 'robot', REG_PASS: '' }, 'environment variable REG_EMAIL is not set; environment variable REG_PASS is empty', 'export REG_EMAIL and REG_PASS'],
     ['email missing', { REG_USER: 'robot', REG_PASS: PASSWORD }, 'environment variable REG_EMAIL is not set', 'export REG_EMAIL'],
   ])('%s is an error naming the variable', (_t, env, problem, fix) => {
     delete process.env.REG_USER; delete process.env.REG_PASS; delete process.env.REG_EMAIL;

@@ -59,6 +59,18 @@ describe('the example app', () => {
     }
   });
 
+  test('External Secrets: a store source and an ECR generator, no credential in the manifests, workloads wired', () => {
+    const docs = Yaml.load(path.join(out.dir, 'external-secrets.k8s.yaml'));
+    expect(docs.map((d: any) => d.kind).sort()).toEqual(['CronJob', 'Deployment', 'ECRAuthorizationToken', 'ExternalSecret', 'ExternalSecret']);
+    const targets = docs.filter((d: any) => d.kind === 'ExternalSecret').map((d: any) => [d.metadata.namespace, d.spec.target.name, d.spec.target.template.type]);
+    expect(targets).toEqual([['payments', 'quay-store', 'kubernetes.io/dockerconfigjson'], ['payments', 'ecr-pull', 'kubernetes.io/dockerconfigjson']]);
+    const checkout = docs.find((d: any) => d.kind === 'Deployment');
+    const settlement = docs.find((d: any) => d.kind === 'CronJob');
+    expect(checkout.spec.template.spec.imagePullSecrets).toEqual([{ name: 'quay-store' }]);
+    expect(settlement.spec.jobTemplate.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ecr-pull' }]);
+    expect(fs.readFileSync(path.join(out.dir, 'external-secrets.k8s.yaml'), 'utf8')).not.toContain('<password>');
+  });
+
   test('the sidecar Deployment gets both registries, the CronJob only its own', () => {
     const docs = Yaml.load(path.join(out.dir, 'workloads.k8s.yaml'));
     const web = docs.find((d: any) => d.kind === 'Deployment');

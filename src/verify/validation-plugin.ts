@@ -55,7 +55,7 @@ export interface IPullSecretValidationLogger {
 /** What `validate` receives (cdk8s-cli `ValidationContext`, the part used). */
 export interface IPullSecretValidationContext {
   /** Paths of the synthesized manifest files. */
-  readonly manifests: readonly string[];
+  readonly manifests: string[];
   readonly report: IPullSecretValidationReport;
   readonly logger: IPullSecretValidationLogger;
 }
