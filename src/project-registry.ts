@@ -1,8 +1,10 @@
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
+import { readOrReportLater } from './emit/report-later';
 import { Project } from './project';
 import { RegistrySecret } from './registry-secret';
+import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { problemWithFix } from './rules/messages';
 import {
   RANCHER_COPY_HOLDER, RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL, rancherBackingNamespace,
@@ -108,19 +110,24 @@ export class ProjectRegistry extends Construct {
     checkProps(this, props, this.name, this.mode);
 
     // Read once here (the copies reuse it), so errors name the registry and every copy is byte-identical.
-    this.servers = props.credentials._servers(this, props.server);
+    let readable = true;
+    this.servers = readOrReportLater(this, () => props.credentials._servers(this, props.server), () => {
+      readable = false;
+      return [props.server ?? DOCKER_HUB_SERVER];
+    });
     props.credentials._checkFixedEcrPassword(this, this.servers, props.allowStaticEcrCredentials);
 
     this.node.addValidation({ validate: () => this.unknownExclusions() });
     const registryScope = RegistryScope.of(this);
     const source = this.pullSecretSource();
     registryScope.addSource(source);
-    if (this.mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED) {
+    if (this.mode === ProjectRegistryMode.RANCHER_PROJECT_SCOPED && readable) {
       this.emitRancherSource(props.backingNamespace ?? rancherBackingNamespace(this.project.clusterId!, this.project.projectId!));
     }
     this.project._forEachNamespace((namespace) => {
       if (this.excluded.has(namespace)) return;
-      if (this.mode === ProjectRegistryMode.COPY_PER_NAMESPACE) this.emitCopy(namespace);
+      // Copies of credentials that could not be read would only repeat the registry's own error.
+      if (this.mode === ProjectRegistryMode.COPY_PER_NAMESPACE && readable) this.emitCopy(namespace);
       registryScope.sourceChanged(source);
     });
   }

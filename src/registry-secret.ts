@@ -2,6 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
+import { emitDockerConfigSecret } from './emit/docker-config-secret';
+import { readOrReportLater } from './emit/report-later';
+import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
 import { checkKubeName, checkNamespace, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin } from './wiring/pull-secret-source';
@@ -122,7 +125,7 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
     checkNames(this, props.name, this.namespace);
     checkRegistryServer(this, props.server);
 
-    const emitted = props.credentials._emit({
+    const target = {
       scope: this,
       name: props.name,
       namespace: props.namespace,
@@ -132,7 +135,14 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
       annotations: props.annotations,
       immutable: props.immutable,
       appendHash: props.appendHash,
-    });
+    };
+    // Never written: the validation error stops the synth first. A source may have created its object before it found the input missing.
+    const servers = [props.server ?? DOCKER_HUB_SERVER];
+    const unread = () => {
+      const created = this.node.tryFindChild('Resource');
+      return created instanceof ApiObject ? { apiObject: created, servers, origin: PullSecretOrigin.EMITTED } : emitDockerConfigSecret(target, { base64: '', servers });
+    };
+    const emitted = readOrReportLater(this, () => props.credentials._emit(target), unread);
     props.credentials._checkFixedEcrPassword(this, emitted.servers, props.allowStaticEcrCredentials);
     this.apiObject = emitted.apiObject;
     this.servers = emitted.servers;

@@ -149,19 +149,13 @@ describe('CI without the credential', () => {
   });
 
   test('unset variables and no sealed value: the usual missing-variable error, every variable at once', () => {
-    const error = withEnv(env({}), () => {
-      try {
-        appWith([{ id: 'quay', env: true }]);
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    });
-    expect(error).toBe('[chart/quay] environment variables QUAY_USER and QUAY_PASS are not set. Fix: export QUAY_USER and QUAY_PASS before running cdk8s synth');
+    const expected = '[chart/quay] environment variables QUAY_USER and QUAY_PASS are not set. Fix: export QUAY_USER and QUAY_PASS before running cdk8s synth';
+    // Reported when the app is validated, with every other secret's, before anything is written.
+    expect(() => withEnv(env({}), () => appWith([{ id: 'quay', env: true }]).synthYaml())).toThrow(expected);
     // The same error as the same credentials unsealed.
     const chart = new Chart(Testing.app(), 'chart', { namespace: 'team-a' });
-    expect(() => withEnv(env({}), () => new RegistrySecret(chart, 'quay', { name: 'quay', credentials: RegistryCredentials.fromEnv('QUAY_USER', 'QUAY_PASS') })))
-      .toThrow(error);
+    withEnv(env({}), () => new RegistrySecret(chart, 'quay', { name: 'quay', credentials: RegistryCredentials.fromEnv('QUAY_USER', 'QUAY_PASS') }));
+    expect(() => Testing.synth(chart)).toThrow(expected);
   });
 
   test('unset variables and a value sealed for another certificate: an error saying why it cannot be reused', () => {
@@ -212,7 +206,7 @@ describe('CI without the credential, in a project', () => {
 
   test('STRICT: a namespace added later needs the credential, since its copy is sealed for that namespace', () => {
     withEnv({ GHCR_USER: 'robot', GHCR_PASS: SEALED_PASSWORD }, () => values(projectApp(['team-a'], SealingScope.STRICT)));
-    expect(() => withStderr(() => withEnv({ GHCR_USER: undefined, GHCR_PASS: undefined }, () => projectApp(['team-a', 'team-b'], SealingScope.STRICT))))
+    expect(() => withStderr(() => withEnv({ GHCR_USER: undefined, GHCR_PASS: undefined }, () => Testing.synth(projectApp(['team-a', 'team-b'], SealingScope.STRICT)))))
       .toThrow('[chart/ghcr/team-b] environment variables GHCR_USER and GHCR_PASS are not set');
   });
 });
