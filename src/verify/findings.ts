@@ -8,7 +8,9 @@
 export const FINDING_STATUSES = [
   // offline
   'ok',
+  'public',
   'no-credential',
+  'produced-in-cluster',
   'expected-in-cluster',
   'no-matching-credential',
   'invalid-image',
@@ -35,8 +37,12 @@ export type Severity = 'ok' | 'info' | 'warning' | 'problem';
 export const SEVERITY: Readonly<Record<FindingStatus, Severity>> = {
   'ok': 'ok',
   'pullable': 'ok',
-  // Most likely a public image; only an online anonymous pull could tell.
+  // Under a public image pattern (--public-image, publicImages): pulled without credentials, as intended.
+  'public': 'ok',
+  // Most likely a public image; only an online anonymous pull could tell. A problem under --strict.
   'no-credential': 'info',
+  // An ExternalSecret or SealedSecret of the manifests makes the pull secret in the cluster: its credential cannot be read here.
+  'produced-in-cluster': 'info',
   // The secret may well exist in the cluster; the manifests cannot tell.
   'expected-in-cluster': 'warning',
   // Applying both is order-dependent: the later one silently replaces the other.
@@ -76,11 +82,21 @@ export interface Finding extends FindingLocation {
   readonly container?: string;
   /** The image as written, for image findings. */
   readonly image?: string;
-  /** The pull secret concerned, for secret findings. */
+  /**
+   * The pull secret concerned: for secret findings the secret itself; for
+   * image findings the first of {@link secrets} (online: the one that pulled).
+   */
   readonly secret?: string;
+  /**
+   * Image findings: every pull secret the finding is about, in the order the
+   * kubelet tries them: those whose credentials match (`ok`), that make the
+   * credential in the cluster (`produced-in-cluster`), that are expected in the
+   * cluster, or that almost match (`no-matching-credential`).
+   */
+  readonly secrets?: readonly string[];
   /** What was found. */
   readonly status: FindingStatus;
-  /** How much it matters (derived from `status`). */
+  /** How much it matters (derived from `status`; `no-credential` is a problem under `--strict`). */
   readonly severity: Severity;
   /** One human sentence on one line (see {@link oneLine}); never a secret value. */
   readonly message: string;
@@ -99,16 +115,27 @@ export function oneLine(text: string): string {
   return text.replace(CONTROL, ' ').trim();
 }
 
-/** Builds a finding, deriving its severity from its status; the message is put on one line. */
-export function finding(location: FindingLocation, status: FindingStatus, message: string,
-  extra: { container?: string; image?: string; secret?: string } = {}): Finding {
+/** The optional fields of a finding, and a severity other than its status's. */
+export interface FindingExtra {
+  readonly container?: string;
+  readonly image?: string;
+  readonly secret?: string;
+  readonly secrets?: readonly string[];
+  /** @default SEVERITY[status] */
+  readonly severity?: Severity;
+}
+
+/** Builds a finding, deriving its severity from its status unless told; the message is put on one line. */
+export function finding(location: FindingLocation, status: FindingStatus, message: string, extra: FindingExtra = {}): Finding {
+  const secret = extra.secret ?? extra.secrets?.[0];
   return {
     ...location,
     ...(extra.container === undefined ? {} : { container: extra.container }),
     ...(extra.image === undefined ? {} : { image: extra.image }),
-    ...(extra.secret === undefined ? {} : { secret: extra.secret }),
+    ...(secret === undefined ? {} : { secret }),
+    ...(extra.secrets === undefined || extra.secrets.length === 0 ? {} : { secrets: extra.secrets }),
     status,
-    severity: SEVERITY[status],
+    severity: extra.severity ?? SEVERITY[status],
     message: oneLine(message),
   };
 }

@@ -11,6 +11,9 @@
  *   the Rancher labels and annotations, and a digest of the whole object;
  * - ServiceAccounts: `imagePullSecrets`;
  * - Namespaces: the Rancher labels and annotations;
+ * - ExternalSecrets and SealedSecrets: what they make in the cluster
+ *   (`produced`: see producer-object.ts) and the Rancher labels and
+ *   annotations of the Secret they make (as `metadata`);
  * - anything else: nothing beyond kind, apiVersion, name and namespace.
  *
  * A pod spec whose `containers`, `initContainers` or `imagePullSecrets`
@@ -20,6 +23,7 @@
  */
 import { createHash, Hash } from 'crypto';
 import { describePosition, InputError } from './errors';
+import { isProducerKind, producedSecretFields, producedSecretMetadata, ProducedSecretFields } from './producer-object';
 import { MAX_NESTING, ParsedDocument } from './yaml-documents';
 import { DOCKER_CFG_KEY, DOCKER_CONFIG_JSON_KEY } from '../rules/dockerconfigjson';
 import { apiGroupOf, podKindOf, readPointer } from '../rules/kube-kinds';
@@ -90,9 +94,19 @@ export function isCoreGroup(apiVersion: string): boolean {
   return apiVersion === '' || apiGroupOf(apiVersion) === '';
 }
 
+/** Whether the object makes a Secret in the cluster: an ExternalSecret or a SealedSecret. */
+export function isProducer(object: Pick<ManifestObject, 'kind' | 'apiVersion'>): boolean {
+  return isProducerKind(object.kind, object.apiVersion);
+}
+
+/** What a producer makes (see {@link isProducer}), as kept in its body; undefined for other objects, and producers without a name. */
+export function producedFields(object: ManifestObject): ProducedSecretFields | undefined {
+  return object.body.produced as ProducedSecretFields | undefined;
+}
+
 /** Whether the checks look at the object at all (the rest is only counted). */
 export function isChecked(object: ManifestObject): boolean {
-  return isPodBearer(object) || (CHECKED_KINDS.has(object.kind) && isCoreGroup(object.apiVersion));
+  return isPodBearer(object) || isProducer(object) || (CHECKED_KINDS.has(object.kind) && isCoreGroup(object.apiVersion));
 }
 
 function kubeObject(value: unknown, parsed: ParsedDocument, file: string, pointer: string, defaultKind: string | undefined): ManifestObject {
@@ -144,6 +158,11 @@ function kubeObject(value: unknown, parsed: ParsedDocument, file: string, pointe
     identity.body = imagePullSecrets === undefined ? EMPTY_BODY : { imagePullSecrets };
   } else if (isCoreGroup(identity.apiVersion) && identity.kind === 'Namespace') {
     identity.body = { metadata: rancherMetadata(metadata) };
+  } else if (isProducer(identity) && identity.name !== '' && !identity.name.endsWith('*')) {
+    identity.body = {
+      metadata: rancherMetadata(producedSecretMetadata(value, identity.kind)),
+      produced: detachFields(producedSecretFields(value, identity.kind, identity.name)),
+    };
   }
   return identity;
 }
@@ -220,6 +239,17 @@ function rancherMetadata(metadata: Record<string, unknown>): Record<string, unkn
     ? Object.fromEntries(RANCHER_KEYS.filter((key) => typeof map[key] === 'string').map((key) => [key, detach(map[key] as string)]))
     : {});
   return { labels: pick(metadata.labels), annotations: pick(metadata.annotations) };
+}
+
+/** The fields with every string detached from the manifest's text. */
+function detachFields(fields: ProducedSecretFields): ProducedSecretFields {
+  return {
+    ...fields,
+    target: detach(fields.target),
+    ...(typeof fields.type === 'string' ? { type: detach(fields.type) } : {}),
+    ...(fields.servers === undefined ? {} : { servers: fields.servers.map(detach) }),
+    ...(fields.source === undefined ? {} : { source: detach(fields.source) }),
+  };
 }
 
 /**

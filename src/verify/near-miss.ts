@@ -15,16 +15,29 @@ export interface UsableSecret {
   readonly decoded: DecodedPullSecret;
 }
 
+/** A referenced secret whose `auths` keys are known: read from the manifests, or from the template of what makes it. */
+export interface KeyedSecret {
+  readonly name: string;
+  readonly keys: readonly string[];
+  /** Said after the secret's name, e.g. ` (made in the cluster by ExternalSecret "x")`. */
+  readonly origin?: string;
+}
+
+/** The keys of a secret of the manifests. */
+export function keyedSecret(secret: UsableSecret): KeyedSecret {
+  return { name: secret.name, keys: secret.decoded.keys };
+}
+
 /**
  * A credential for the image's registry host that the kubelet still does
  * not apply (port, path prefix, case or Docker Hub alias): almost always a
  * mistake, so it is a problem rather than "no credential".
  */
-export function nearMiss(reference: ImageReference, usable: readonly UsableSecret[]): string | undefined {
+export function nearMiss(reference: ImageReference, usable: readonly KeyedSecret[]): { secret: string; message: string } | undefined {
   const image = splitDomain(reference.domain);
   const fold = (host: string) => (isDockerHubHost(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
   for (const secret of usable) {
-    for (const key of secret.decoded.keys) {
+    for (const key of secret.keys) {
       const parsed = parseRegistryKey(key);
       if (fold(parsed.host) !== fold(image.host)) continue;
       const reasons: string[] = [];
@@ -41,7 +54,10 @@ export function nearMiss(reference: ImageReference, usable: readonly UsableSecre
         reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
       }
       const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
-      return `secret "${secret.name}" has a credential for "${displayServer(key)}", but the kubelet does not apply it to ${reference.name}: ${why}`;
+      return {
+        secret: secret.name,
+        message: `secret "${secret.name}"${secret.origin ?? ''} has a credential for "${displayServer(key)}", but the kubelet does not apply it to ${reference.name}: ${why}`,
+      };
     }
   }
   return undefined;

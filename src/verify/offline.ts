@@ -5,16 +5,20 @@
  * kubelet's rules (docs/facts.md#kubelet-keyring)? Pure: objects in, findings out.
  */
 import { Finding, finding, FindingLocation } from './findings';
-import { isCoreGroup, isPodBearer } from './manifest-object';
+import { checkImage, ImagePolicy, MatchedCredential, ProducedRef } from './image-check';
+import { isCoreGroup, isPodBearer, isProducer, producedFields } from './manifest-object';
 import { ManifestObject } from './manifests';
-import { nearMiss, UsableSecret } from './near-miss';
-import { ObjectIndex } from './object-index';
-import { isPullSecretType, RegistryCredential } from './pull-secrets';
-import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
-import { matchingRegistryKeys } from '../rules/keyring';
+import { UsableSecret } from './near-miss';
+import { ObjectIndex, Resolution } from './object-index';
+import { describeProducedType, ProducedSecretFields } from './producer-object';
+import { isPullSecretType } from './pull-secrets';
+import { closestName } from '../rules/edit-distance';
+import { ImageReference } from '../rules/image-reference';
 import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
-import { displayServer } from '../rules/registry-server';
+import { publicImagePatterns } from '../rules/public-images';
+
+export { MatchedCredential } from './image-check';
 
 /** The namespace assumed for objects that set none, unless told otherwise. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -27,15 +31,20 @@ export interface OfflineOptions {
    * @default 'default'
    */
   readonly defaultNamespace?: string;
-}
-
-/** One credential the kubelet would try for an image, with where it comes from. */
-export interface MatchedCredential {
-  /** The pull secret's name. */
-  readonly secret: string;
-  /** The `auths` key that matched. */
-  readonly key: string;
-  readonly credential: RegistryCredential;
+  /**
+   * Public images: normalized repository prefixes at a path boundary
+   * (`registry.k8s.io`, `docker.io/library`), each already checked with
+   * `publicImagePatternProblem`. An image under one that no credential
+   * applies to is `public` instead of `no-credential`.
+   * @default - none
+   */
+  readonly publicImages?: readonly string[];
+  /**
+   * An image with no credential that no public pattern allows is a
+   * problem, not info.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 /** An image whose credentials matched offline: what the online check works on. */
@@ -61,6 +70,7 @@ const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 export function checkOffline(objects: readonly ManifestObject[], options: OfflineOptions = {}): OfflineResult {
   const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
   const index = new ObjectIndex(objects, defaultNamespace);
+  const policy: ImagePolicy = { publicImages: publicImagePatterns(options.publicImages ?? []), strict: options.strict === true };
   const findings: Finding[] = [];
   const candidates: PullCandidate[] = [];
   const shared = new SharedStrings();
@@ -68,11 +78,55 @@ export function checkOffline(objects: readonly ManifestObject[], options: Offlin
     if (object.kind === 'Secret' && isCoreGroup(object.apiVersion)) {
       findings.push(...secretFindings(object, index));
     }
+    const produced = isProducer(object) ? producedFields(object) : undefined;
+    if (produced !== undefined) {
+      findings.push(...producerFindings(object, produced, index));
+    }
     if (isPodBearer(object)) {
-      checkPodBearer(object, index, findings, candidates, shared);
+      checkPodBearer(object, index, { findings, candidates, shared, policy });
     }
   }
   return { findings, candidates };
+}
+
+/** A Secret made in the cluster that something else defines too, or that cannot hold a credential, is reported on its producer. */
+function producerFindings(producer: ManifestObject, fields: ProducedSecretFields, index: ObjectIndex): Finding[] {
+  const location = (pointer: string): FindingLocation => ({
+    file: producer.file,
+    document: producer.document,
+    kind: producer.kind,
+    namespace: index.namespaceOf(producer),
+    name: producer.name,
+    path: producer.pointer + pointer,
+  });
+  const findings: Finding[] = [];
+  const clash = fields.creates ? index.clashOf(producer, fields) : undefined;
+  if (clash !== undefined) {
+    findings.push(finding(location(''), 'duplicate-secret',
+      `secret "${fields.target}" that ${producer.kind} "${producer.name}" makes is also defined by ${clash.kind} "${clash.name}" in ${clash.file} (document ${clash.document}); `
+      + 'the controller does not take over a Secret it does not own, so only one of them can be in force', { secret: fields.target }));
+  }
+  if (fields.creates && isPullSecretType(fields.type) && !fields.payload) {
+    findings.push(finding(location(''), 'secret-invalid',
+      `${producer.kind} "${producer.name}" makes pull secret "${fields.target}" of type "${fields.type as string}" without its data key in spec.encryptedData: the Secret holds no credential`,
+      { secret: fields.target }));
+  }
+  return findings;
+}
+
+/** Who makes a pull secret, for messages: `ExternalSecret "quay" (ClusterSecretStore "vault")`. */
+function producerDescription(resolution: Extract<Resolution, { state: 'produced' }>): string {
+  const { producer, fields, copiedFrom } = resolution;
+  return `${producer.kind} "${producer.name}"${fields.source === undefined ? '' : ` (${fields.source})`}`
+    + (copiedFrom === undefined ? '' : ` in namespace "${copiedFrom}" and copied by Rancher as a project-scoped secret`);
+}
+
+/** What a pod bearer's check adds to. */
+interface Sink {
+  readonly findings: Finding[];
+  readonly candidates: PullCandidate[];
+  readonly shared: SharedStrings;
+  readonly policy: ImagePolicy;
 }
 
 /** A pull secret problem is reported once, on the Secret itself, whoever references it. */
@@ -106,7 +160,8 @@ function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
 }
 
 
-function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Finding[], candidates: PullCandidate[], shared: SharedStrings): void {
+function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink): void {
+  const { findings, candidates, shared } = sink;
   const specPointer = podKindOf(object.kind)!.specPath;
   const spec = readPointer(object.body, specPointer);
   if (!isPlainObject(spec)) {
@@ -123,8 +178,10 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Fi
   });
 
   const usable: UsableSecret[] = [];
+  const produced: ProducedRef[] = [];
   const pending: string[] = []; // referenced, not in the manifests: maybe in the cluster
   const unusable: string[] = [];
+  const hints = new Map<string, string>();
   for (const ref of pullSecretRefs(spec, namespace, index)) {
     if (ref.name === undefined) {
       const via = ref.serviceAccount === undefined ? '' : ` of ServiceAccount "${ref.serviceAccount}"`;
@@ -136,8 +193,23 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Fi
     const extra = { secret: ref.name };
     if (resolution.state === 'missing') {
       pending.push(ref.name);
+      const hint = closestName(ref.name, index.pullSecretNamesIn(namespace), 2);
+      if (hint !== undefined) hints.set(ref.name, hint);
       findings.push(finding(at(ref.pointer), 'expected-in-cluster',
-        `pull secret "${ref.name}"${via} is not in namespace "${namespace}" in these manifests; expected in the cluster${resolution.note ? `: ${resolution.note}` : ''}`, extra));
+        `pull secret "${ref.name}"${via} is not in namespace "${namespace}" in these manifests; expected in the cluster${resolution.note ? `: ${resolution.note}` : ''}`
+        + (hint === undefined ? '' : `; did you mean "${hint}"? (a pull secret of namespace "${namespace}" in these manifests)`), extra));
+    } else if (resolution.state === 'produced') {
+      const by = producerDescription(resolution);
+      if (!isPullSecretType(resolution.fields.type)) {
+        unusable.push(ref.name);
+        findings.push(finding(at(ref.pointer), 'secret-wrong-type',
+          `pull secret "${ref.name}"${via} is made in the cluster by ${by} ${describeProducedType(resolution.fields.type)}, `
+          + `but the kubelet reads pull credentials only from "kubernetes.io/dockerconfigjson" (or legacy "kubernetes.io/dockercfg"); set ${resolution.fields.typePointer.slice(1).replace(/\//g, '.')}`, extra));
+      } else if (!resolution.fields.payload) {
+        unusable.push(ref.name); // reported on the producer itself
+      } else {
+        produced.push({ name: ref.name, by, ...(resolution.fields.servers === undefined ? {} : { servers: resolution.fields.servers }) });
+      }
     } else if (resolution.state === 'wrong-namespace') {
       unusable.push(ref.name);
       findings.push(finding(at(ref.pointer), 'secret-wrong-namespace',
@@ -160,10 +232,12 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, findings: Fi
       const pointer = `/${list}/${i}/image`;
       const name = isPlainObject(container) && typeof container.name === 'string' ? container.name : `${list}[${i}]`;
       const image = isPlainObject(container) ? container.image : undefined;
-      const result = checkImage(image, usable, pending, unusable);
+      const result = checkImage(image, { usable, produced, pending, unusable, hints }, sink.policy);
       findings.push(finding(at(pointer), result.status, shared.of(result.message), {
         container: name,
         ...(typeof image === 'string' ? { image } : {}),
+        ...(result.secrets === undefined ? {} : { secrets: shared.list(result.secrets) }),
+        ...(result.status !== 'ok' && result.severity !== undefined ? { severity: result.severity } : {}),
       }));
       if (result.status === 'ok') {
         candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
@@ -221,57 +295,6 @@ function dedupe(refs: PullSecretRef[]): PullSecretRef[] {
   });
 }
 
-type ImageResult =
-  | { readonly status: 'ok'; readonly message: string; readonly reference: ImageReference; readonly credentials: MatchedCredential[] }
-  | { readonly status: 'invalid-image' | 'expected-in-cluster' | 'no-matching-credential' | 'no-credential'; readonly message: string };
-
-function checkImage(image: unknown, usable: readonly UsableSecret[], pending: readonly string[], unusable: readonly string[]): ImageResult {
-  if (typeof image !== 'string' || image === '') {
-    return { status: 'invalid-image', message: 'the container has no image' };
-  }
-  let reference: ImageReference;
-  try {
-    reference = parseImageReference(image);
-  } catch (error) {
-    if (error instanceof InvalidImageReferenceError) {
-      return { status: 'invalid-image', message: error.message };
-    }
-    throw error;
-  }
-  const keys = matchingRegistryKeys(usable.flatMap((s) => s.decoded.keys), reference);
-  // The kubelet visits matching keys in keyring order, each key's credentials in imagePullSecrets order.
-  const credentials = keys.flatMap((key) => usable
-    .filter((s) => s.decoded.credentials.has(key))
-    .map((s) => ({ secret: s.name, key, credential: s.decoded.credentials.get(key)! })));
-  if (credentials.length > 0) {
-    const sources = credentials.map((c) => `secret "${c.secret}" (key "${displayServer(c.key)}")`);
-    return { status: 'ok', message: `credentials match: ${sources.join(', ')}`, reference, credentials };
-  }
-  const couldNotUse = unusable.length === 0 ? '' : ` (secret ${quoteList(unusable)} cannot be used: see its finding)`;
-  if (pending.length > 0) {
-    return {
-      status: 'expected-in-cluster',
-      message: `no credential in these manifests applies to ${reference.name}; it may come from secret ${quoteList(pending)}, expected in the cluster${couldNotUse}`,
-    };
-  }
-  const miss = nearMiss(reference, usable);
-  if (miss !== undefined) {
-    return { status: 'no-matching-credential', message: miss };
-  }
-  if (usable.length + unusable.length === 0) {
-    return { status: 'no-credential', message: 'the pod has no imagePullSecrets: pulled without credentials (fine for a public image)' };
-  }
-  return {
-    status: 'no-credential',
-    message: `no ${unusable.length > 0 ? 'usable ' : ''}pull secret of the pod has a credential for registry ${reference.domain || '(none)'}${couldNotUse}: `
-      + `pulled without credentials${unusable.length > 0 ? '' : ' (fine for a public image)'}`,
-  };
-}
-
-function quoteList(names: readonly string[]): string {
-  return names.map((n) => `"${n}"`).join(', ');
-}
-
 /**
  * One copy of each path and message that many findings repeat (every
  * Deployment's `/spec/template/spec/containers/0/image`, "credentials
@@ -279,11 +302,21 @@ function quoteList(names: readonly string[]): string {
  */
 class SharedStrings {
   private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, readonly string[]>();
 
   public of(text: string): string {
     const known = this.strings.get(text);
     if (known !== undefined) return known;
     if (this.strings.size < 10_000) this.strings.set(text, text);
     return text;
+  }
+
+  /** One copy of each list of names. */
+  public list(names: readonly string[]): readonly string[] {
+    const key = `\0${names.join('\0')}`;
+    const known = this.lists.get(key);
+    if (known !== undefined) return known;
+    if (this.lists.size < 10_000) this.lists.set(key, names);
+    return names;
   }
 }

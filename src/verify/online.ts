@@ -49,7 +49,26 @@ export interface OnlineOptions {
    * @default - node's http/https
    */
   readonly transport?: HttpTransport;
+  /**
+   * Told after each image's check: how many of how many images are checked,
+   * and how many registries were contacted so far.
+   * @default - nothing is told
+   */
+  readonly onProgress?: (progress: OnlineProgress) => void;
 }
+
+/** Where the online checks stand. */
+export interface OnlineProgress {
+  /** Images whose check ended. */
+  readonly checked: number;
+  /** Images to check: those with matching credentials. */
+  readonly total: number;
+  /** Registries (hosts) asked so far. */
+  readonly registries: number;
+}
+
+/** Appended to the message of a credential made in the cluster: the online check cannot try it. */
+export const PRODUCED_NOT_CHECKED = 'not checked online: the credential exists only in the cluster, not in these manifests';
 
 /** When every credential fails, the most telling failure is reported. */
 const FAILURE_RANK: readonly PullStatus[] = ['not-found', 'unauthorized', 'registry-error', 'unreachable'];
@@ -67,20 +86,26 @@ export async function checkOnline(offline: OfflineResult, options: OnlineOptions
   // An image checks one request at a time, so `concurrency` images at once keep as many requests
   // in flight; an image's clock starts when its turn comes, not while it queues behind the others.
   const images = new Limiter(concurrency);
-  const findings = [...offline.findings];
+  const findings = offline.findings.map((f) => (f.status === 'produced-in-cluster' ? finding(f, f.status, `${f.message}; ${PRODUCED_NOT_CHECKED}`) : f));
+  const contacted = new Set<string>();
+  let checked = 0;
+  options.onProgress?.({ checked, total: offline.candidates.length, registries: 0 });
   await Promise.all(offline.candidates.map((candidate) => images.run(async () => {
     const result = await checkWithDeadline(client, candidate, deadline);
     const before = findings[candidate.findingIndex];
     findings[candidate.findingIndex] = finding(before, result.status, result.detail, {
       ...(before.container === undefined ? {} : { container: before.container }),
       ...(before.image === undefined ? {} : { image: before.image }),
+      ...(result.secret === undefined ? {} : { secret: result.secret }),
     });
+    if (candidate.reference.domain !== '') contacted.add(candidate.reference.domain);
+    options.onProgress?.({ checked: ++checked, total: offline.candidates.length, registries: contacted.size });
   })));
   return findings;
 }
 
 /** {@link checkCandidate}, abandoned with a `timed-out` result once `deadline.ms` have passed. */
-async function checkWithDeadline(client: RegistryClient, candidate: PullCandidate, deadline: { ms: number; why: string }): Promise<PullResult> {
+async function checkWithDeadline(client: RegistryClient, candidate: PullCandidate, deadline: { ms: number; why: string }): Promise<CandidateResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadline.ms);
   try {
@@ -90,8 +115,11 @@ async function checkWithDeadline(client: RegistryClient, candidate: PullCandidat
   }
 }
 
+/** A pull result, with the secret that pulled. */
+type CandidateResult = PullResult & { readonly secret?: string };
+
 async function checkCandidate(client: RegistryClient, candidate: PullCandidate, signal: AbortSignal,
-  deadline: { ms: number; why: string }): Promise<PullResult> {
+  deadline: { ms: number; why: string }): Promise<CandidateResult> {
   const { reference } = candidate;
   if (reference.domain === '') {
     return { status: 'registry-error', detail: `${reference.original} names no registry host to check` };
@@ -116,7 +144,7 @@ async function checkCandidate(client: RegistryClient, candidate: PullCandidate, 
       };
     }
     if (result.status === 'pullable') {
-      return { status: 'pullable', detail: `${result.detail} with ${source(credential)}` };
+      return { status: 'pullable', detail: `${result.detail} with ${source(credential)}`, secret: credential.secret };
     }
     tried.push({ credential, result });
   }

@@ -30,14 +30,21 @@ export interface VerifyResult {
  *     "byStatus": { "<status>": number, ... }                 // every status, 0 when unseen
  *   },
  *   "findings": [{
- *     "status": "ok" | "no-credential" | "expected-in-cluster" | "no-matching-credential"
- *             | "invalid-image" | "secret-wrong-type" | "secret-invalid" | "secret-wrong-namespace"
+ *     "status": "ok" | "public" | "no-credential" | "produced-in-cluster" | "expected-in-cluster"
+ *             | "no-matching-credential" | "invalid-image" | "secret-wrong-type" | "secret-invalid"
+ *             | "secret-wrong-namespace" | "duplicate-secret"
  *             | "pullable" | "unauthorized" | "not-found" | "unreachable" | "registry-error" | "timed-out",
- *     "severity": "ok" | "info" | "warning" | "problem",      // only "problem" fails (exit 1)
+ *     "severity": "ok" | "info" | "warning" | "problem",      // only "problem" fails (exit 1);
+ *                                                             // "no-credential" is a problem under --strict
  *     "file": string, "document": number,                     // document: 1-based YAML document index
  *     "path": string,                                         // JSON pointer within the document
  *     "kind": string, "namespace": string, "name": string,
- *     "container": string | null, "image": string | null, "secret": string | null,
+ *     "container": string | null, "image": string | null,
+ *     "secret": string | null,     // secret findings: the secret; image findings: the first of "secrets"
+ *                                  // (online, when pullable: the secret that pulled)
+ *     "secrets": string[],         // image findings: the secrets that match ("ok"), make the credential in
+ *                                  // the cluster ("produced-in-cluster"), are expected in the cluster, or
+ *                                  // almost match ("no-matching-credential"), in the kubelet's order; else [] or [secret]
  *     "message": string                                       // one line: no control characters
  *   }]
  * }
@@ -63,6 +70,7 @@ export interface JsonFinding {
   readonly container: string | null;
   readonly image: string | null;
   readonly secret: string | null;
+  readonly secrets: readonly string[];
   readonly message: string;
 }
 
@@ -89,6 +97,7 @@ export function toJsonReport(result: VerifyResult): JsonReport {
       container: f.container ?? null,
       image: f.image ?? null,
       secret: f.secret ?? null,
+      secrets: f.secrets ?? (f.secret === undefined ? [] : [f.secret]),
       message: f.message,
     })),
   };

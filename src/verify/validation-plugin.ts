@@ -10,6 +10,8 @@
  *     properties:
  *       allowExpectedInCluster: true
  *       namespace: default
+ *       publicImages: [docker.io/library, registry.k8s.io]
+ *       strict: true
  * ```
  *
  * cdk8s-cli is only a devDependency, so its plugin types are declared here
@@ -19,6 +21,7 @@ import { InputError } from './errors';
 import { Finding, FindingStatus } from './findings';
 import { readManifests } from './manifests';
 import { checkOffline, DEFAULT_NAMESPACE } from './offline';
+import { publicImagePatternProblem } from '../rules/public-images';
 
 /** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */
 export interface PullSecretViolatingResource {
@@ -73,6 +76,20 @@ export interface PullSecretValidationProps {
    * @default 'default'
    */
   readonly namespace?: string;
+  /**
+   * Public images, as the constructs take them: normalized repository
+   * prefixes at a path boundary (`registry.k8s.io`, `docker.io/library`).
+   * An image under one needs no credential (status `public`). A pattern
+   * that is not normalized is a violation.
+   * @default - none
+   */
+  readonly publicImages?: string[];
+  /**
+   * An image with no credential that no public image pattern allows is a
+   * violation, not info.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 /** How each failing status is explained in the cdk8s report. */
@@ -101,23 +118,47 @@ const RULES: Readonly<Partial<Record<FindingStatus, { readonly recommendation: s
     recommendation: "The referenced pull secret exists only in another namespace; the kubelet reads pull secrets from the pod's own namespace.",
     fix: "Create the secret in the pod's namespace too (e.g. a ProjectRegistry), or move the workload.",
   },
+  'no-credential': {
+    recommendation: 'No pull secret of the pod has a credential for the image, and no public image pattern allows it (strict).',
+    fix: 'Add a RegistrySecret (or ProjectRegistry) for its registry, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library").',
+  },
 };
 
 /** The offline pull preflight as a cdk8s validation plugin: a violation per failing finding. */
 export class PullSecretValidation {
   private readonly allowExpectedInCluster: boolean;
   private readonly namespace: string;
+  private readonly publicImages: unknown;
+  private readonly strict: unknown;
 
   public constructor(props: PullSecretValidationProps = {}) {
     this.allowExpectedInCluster = props.allowExpectedInCluster ?? true;
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+    // Checked in validate(), where a bad value can be reported: cdk8s.yaml may hold anything.
+    this.publicImages = props.publicImages ?? [];
+    this.strict = props.strict ?? false;
   }
 
   /** Checks the manifests of `context` and submits the report. */
   public async validate(context: IPullSecretValidationContext): Promise<void> {
+    const propertyProblems = this.propertyProblems();
+    if (propertyProblems.length > 0) {
+      context.report.addViolation({
+        ruleName: 'invalid-property',
+        recommendation: 'A property of the PullSecretValidation entry in cdk8s.yaml is not valid.',
+        fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io") and strict as true or false.',
+        violatingResources: [{ resourceName: '', locations: propertyProblems, manifestPath: '' }],
+      });
+      context.report.submit('failure');
+      return;
+    }
     let findings: Finding[];
     try {
-      findings = checkOffline(readManifests(context.manifests).checked, { defaultNamespace: this.namespace }).findings;
+      findings = checkOffline(readManifests(context.manifests).checked, {
+        defaultNamespace: this.namespace,
+        publicImages: this.publicImages as string[],
+        strict: this.strict === true,
+      }).findings;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       context.report.addViolation({
@@ -151,11 +192,27 @@ export class PullSecretValidation {
         })),
       });
     }
-    const count = (severity: Finding['severity']) => String(findings.filter((f) => f.severity === severity).length);
+    // What failed is counted as a problem, expected-in-cluster findings too when they are not allowed.
     context.report.submit(failing.length > 0 ? 'failure' : 'success', {
       images: String(findings.filter((f) => f.container !== undefined).length),
-      problems: count('problem'),
-      warnings: count('warning'),
+      problems: String(failing.length),
+      warnings: String(findings.filter((f) => f.severity === 'warning' && !fails(f)).length),
+      failed: String(failing.length),
     });
+  }
+
+  /** What is wrong with publicImages and strict, as given in cdk8s.yaml. */
+  private propertyProblems(): string[] {
+    const problems: string[] = [];
+    if (!Array.isArray(this.publicImages)) {
+      problems.push('publicImages must be a list of patterns');
+    } else {
+      this.publicImages.forEach((pattern: unknown, i) => {
+        const problem = typeof pattern === 'string' ? publicImagePatternProblem(pattern) : 'is not a string';
+        if (problem) problems.push(`publicImages[${i}] ${typeof pattern === 'string' ? JSON.stringify(pattern) : ''} ${problem}`.replace('  ', ' '));
+      });
+    }
+    if (typeof this.strict !== 'boolean') problems.push('strict must be true or false');
+    return problems;
   }
 }

@@ -18,11 +18,11 @@ describe('offline checks, one fixture per case', () => {
   test.each<[string, string[]]>([
     ['good.yaml', [
       'no-credential shop/Deployment/web init - #2',
-      'ok shop/Deployment/web app - #2',
+      'ok shop/Deployment/web app regcred #2',
     ]],
     ['missing-secret.yaml', [
       'expected-in-cluster shop/Deployment/web - created-by-hand #1',
-      'expected-in-cluster shop/Deployment/web app - #1',
+      'expected-in-cluster shop/Deployment/web app created-by-hand #1',
     ]],
     ['wrong-type.yaml', [
       'secret-wrong-type shop/Deployment/web - regcred #2',
@@ -40,21 +40,21 @@ describe('offline checks, one fixture per case', () => {
       'secret-invalid shop/Secret/regcred - regcred #1',
       'no-credential shop/Deployment/web app - #2',
     ]],
-    ['no-matching-credential.yaml', ['no-matching-credential shop/Deployment/web app - #2']],
+    ['no-matching-credential.yaml', ['no-matching-credential shop/Deployment/web app regcred #2']],
     ['invalid-image.yaml', ['invalid-image shop/Deployment/web app - #1']],
     ['cross-namespace.yaml', [
       'secret-wrong-namespace shop/Deployment/web - regcred #2',
       'no-credential shop/Deployment/web app - #2',
     ]],
-    ['legacy-dockercfg.yaml', ['ok shop/Deployment/web app - #2']],
-    ['default-namespace.yaml', ['ok default/Deployment/web app - #2']],
-    ['service-account.yaml', ['ok ci/CronJob/nightly build - #3']],
+    ['legacy-dockercfg.yaml', ['ok shop/Deployment/web app legacy #2']],
+    ['default-namespace.yaml', ['ok default/Deployment/web app regcred #2']],
+    ['service-account.yaml', ['ok ci/CronJob/nightly build regcred #3']],
     ['rancher-project.yaml', [
-      'ok team-a/Pod/in-project app - #4',
+      'ok team-a/Pod/in-project app project-registry #4',
       'secret-wrong-namespace team-b/Pod/outside-project - project-registry #5',
       'no-credential team-b/Pod/outside-project app - #5',
       'expected-in-cluster team-c/Pod/unknown-namespace - project-registry #6',
-      'expected-in-cluster team-c/Pod/unknown-namespace app - #6',
+      'expected-in-cluster team-c/Pod/unknown-namespace app project-registry #6',
     ]],
   ])('%s', (file, expected) => {
     expect(summary(check(file))).toEqual(expected);
@@ -165,6 +165,30 @@ imagePullSecrets: [{ name: gone }]
     const [secret] = checkOffline(objects).findings;
     expect(secret).toMatchObject({ status: 'expected-in-cluster', path: '/spec/serviceAccountName', secret: 'gone' });
     expect(secret.message).toContain('(from ServiceAccount "builder")');
+  });
+
+  test('a missing secret close to a pull secret of the namespace gets a "did you mean" hint', () => {
+    const findings = check('typo.yaml');
+    expect(summary(findings)).toEqual([
+      'expected-in-cluster shop/Deployment/web - regcrd #2',
+      'expected-in-cluster shop/Deployment/web app regcrd #2',
+    ]);
+    expect(findings[0].message).toBe('pull secret "regcrd" is not in namespace "shop" in these manifests; expected in the cluster; '
+      + 'did you mean "regcred"? (a pull secret of namespace "shop" in these manifests)');
+    expect(findings[1].message).toBe('no credential in these manifests applies to registry.example.com/shop/web; '
+      + 'it may come from secret "regcrd" (did you mean "regcred"?), expected in the cluster');
+  });
+
+  test('the hint looks at pull secrets of the pod\'s namespace only, made in the cluster too, within 2 edits', () => {
+    const text = fs.readFileSync(fixture('typo.yaml'), 'utf8');
+    const hintOf = (manifests: string) => checkOffline(parseManifests(manifests, 'x.yaml')).findings[0].message.match(/did you mean "([^"]+)"/)?.[1];
+    expect(hintOf(text.replace('- name: regcrd', '- name: regcredd'))).toBe('regcred');
+    expect(hintOf(text.replace('- name: regcrd', '- name: other'))).toBeUndefined();
+    expect(hintOf(text.replace('namespace: shop\ntype', 'namespace: billing\ntype'))).toBeUndefined();
+    expect(hintOf(text.replace('type: kubernetes.io/dockerconfigjson', 'type: Opaque'))).toBeUndefined();
+    const sealed = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: { name: quay-pul, namespace: shop }\n'
+      + 'spec: { encryptedData: { .dockerconfigjson: AgB= }, template: { type: kubernetes.io/dockerconfigjson } }\n---\n';
+    expect(hintOf(sealed + text.replace('- name: regcrd', '- name: quay-pull'))).toBe('quay-pul');
   });
 
   test('an invalid image quotes the reference and the reason', () => {

@@ -60,6 +60,56 @@ describe('PullSecretValidation with cdk8s-cli', () => {
     expect(report.violations.map((v) => [v.ruleName, v.violatingConstructs.length])).toEqual([['expected-in-cluster', 2]]);
   });
 
+  test('allowExpectedInCluster: false counts what failed: never "0 problems" beside a failure', async () => {
+    const { report, text } = await validate([fixture('missing-secret.yaml')], new PullSecretValidation({ allowExpectedInCluster: false }));
+    expect(report.summary).toMatchObject({ status: 'failure', metadata: { images: '1', problems: '2', warnings: '0', failed: '2' } });
+    expect(text).not.toMatch(/problems\W+0/);
+    // Allowed, the same findings are warnings and nothing failed.
+    const allowed = await validate([fixture('missing-secret.yaml')]);
+    expect(allowed.report.summary).toMatchObject({ status: 'success', metadata: { images: '1', problems: '0', warnings: '2', failed: '0' } });
+  });
+
+  test('publicImages and strict: the same patterns as the constructs', async () => {
+    const strict = await validate([fixture('public-images.yaml')], new PullSecretValidation({ strict: true, publicImages: ['docker.io/library'] }));
+    expect(strict.success).toBe(false);
+    expect(strict.report.violations).toEqual([expect.objectContaining({
+      ruleName: 'no-credential',
+      recommendation: expect.stringContaining('no public image pattern allows it'),
+      violatingConstructs: [
+        expect.objectContaining({ locations: [expect.stringMatching(/^\/spec\/containers\/0\/image: the pod has no imagePullSecrets/)] }),
+        expect.objectContaining({ locations: [expect.stringMatching(/^\/spec\/containers\/1\/image: /)] }),
+      ],
+    })]);
+    expect(strict.report.summary.metadata).toMatchObject({ problems: '2', failed: '2' });
+    const allowed = await validate([fixture('public-images.yaml')], new PullSecretValidation({
+      strict: true, publicImages: ['docker.io/library', 'registry.k8s.io', 'registry.example.com/tools'],
+    }));
+    expect(allowed.success).toBe(true);
+    expect((await validate([fixture('public-images.yaml')])).success).toBe(true); // not strict: info only
+  });
+
+  test.each<[Record<string, unknown>, string]>([
+    [{ publicImages: ['nginx'] }, 'publicImages[0] "nginx" is not normalized; write "docker.io/library/nginx"'],
+    [{ publicImages: ['docker.io/library', 'quay.io/*'] }, 'publicImages[1] "quay.io/*" has a wildcard'],
+    [{ publicImages: 'docker.io/library' }, 'publicImages must be a list of patterns'],
+    [{ publicImages: [7] }, 'publicImages[0] is not a string'],
+    [{ strict: 'yes' }, 'strict must be true or false'],
+  ])('a bad property %j is a violation, not a crash', async (props, message) => {
+    const { success, report } = await validate([fixture('good.yaml')], new PullSecretValidation(props as any));
+    expect(success).toBe(false);
+    expect(report.violations).toEqual([expect.objectContaining({
+      ruleName: 'invalid-property',
+      violatingConstructs: [expect.objectContaining({ locations: [expect.stringContaining(message)] })],
+    })]);
+  });
+
+  test('secrets made in the cluster pass; a producer\'s template for another path of the registry fails', async () => {
+    expect((await validate([fixture('external-secret.yaml'), fixture('sealed-secret.yaml')], new PullSecretValidation({ allowExpectedInCluster: false }))).success)
+      .toBe(true);
+    const { report } = await validate([fixture('external-secret-near-miss.yaml')]);
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['no-matching-credential']);
+  });
+
   test('namespace sets the namespace of objects without one', async () => {
     const { success } = await validate([fixture('default-namespace.yaml')], new PullSecretValidation({ namespace: 'staging' }));
     expect(success).toBe(true);
