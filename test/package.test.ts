@@ -12,7 +12,8 @@ import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.join(__dirname, '..');
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
-const PEERS = ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((name) => `${name}@${require(`${name}/package.json`).version}`);
+const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+const PEERS = ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((name) => `${name}@${versionOf(name)}`);
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -100,7 +101,9 @@ describe('the packed package in a new cdk8s app', () => {
     for (const file of named) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(app, 'dist', file), 'utf8'))) {
         const object = doc.toJS();
-        expect(object).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }));
+        expect(object).toEqual(expect.objectContaining({
+          apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }),
+        }));
       }
     }
   });
