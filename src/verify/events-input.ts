@@ -11,7 +11,7 @@ import { StringDecoder } from 'string_decoder';
 import { InputError } from './errors';
 import { CDK8S_ADDRESS_LABEL, ConstructMetadata, parseConstructMetadata, WorkloadIndex } from './events-workloads';
 import { isPodBearer, objectsOfDocument } from './manifest-object';
-import { fileTypeOf, readDocumentTexts } from './manifest-stream';
+import { fileTypeOf, openRegularFile, readDocumentTexts } from './manifest-stream';
 import { findManifestFiles, ManifestObject } from './manifests';
 import { parseDocumentText } from './yaml-documents';
 import { podKindOf, readPointer } from '../rules/kube-kinds';
@@ -42,17 +42,8 @@ export function readRegularFile(file: string, max: number = MAX_EVENTS_BYTES): s
   if (!stat.isFile()) {
     throw new InputError(`is ${fileTypeOf(stat)}, not a regular file (use "-" to read standard input)`, file);
   }
-  let fd: number;
+  const fd = openRegularFile(file, max, (name) => tooLarge(name, max));
   try {
-    // O_RDONLY is 0, so the sum is the flags' union (O_NONBLOCK is undefined on Windows).
-    fd = fs.openSync(file, fs.constants.O_RDONLY + (fs.constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    throw new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
-  }
-  try {
-    const opened = fs.fstatSync(fd);
-    if (!opened.isFile()) throw new InputError(`is ${fileTypeOf(opened)}, not a regular file`, file);
-    if (opened.size > max) throw tooLarge(file, max);
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(64 * 1024);
     let text = '';

@@ -149,10 +149,11 @@ export function readDocumentTexts(file: string, sink: DocumentTextSink): void {
 }
 
 /**
- * Opens a regular file for reading. Non-blocking, so that a FIFO put in its
- * place after the caller's check does not hang the open; fstat then refuses it.
+ * Opens a regular file of at most `max` bytes for reading. Non-blocking, so
+ * that a FIFO put in its place after the caller's check does not hang the
+ * open; fstat then refuses it, and a larger file, before any read.
  */
-function openRegularFile(file: string): number {
+export function openRegularFile(file: string, max: number = MAX_MANIFEST_BYTES, tooLargeError: (name: string) => InputError = tooLarge): number {
   let fd: number;
   try {
     // O_RDONLY is 0, so the sum is the flags' union (O_NONBLOCK is undefined on Windows, where FIFOs are no concern).
@@ -165,8 +166,8 @@ function openRegularFile(file: string): number {
     if (!stat.isFile()) {
       throw new InputError(`is ${fileTypeOf(stat)}, not a regular file or folder`, file);
     }
-    if (stat.size > MAX_MANIFEST_BYTES) {
-      throw tooLarge(file);
+    if (stat.size > max) {
+      throw tooLargeError(file);
     }
   } catch (error) {
     fs.closeSync(fd);
