@@ -89,16 +89,21 @@ export function checkOffline(objects: readonly ManifestObject[], options: Offlin
   return { findings, candidates };
 }
 
+/** Where in `object` a finding about it points, given a JSON pointer within it. */
+function locator(object: ManifestObject, index: ObjectIndex): (pointer: string) => FindingLocation {
+  return (pointer) => ({
+    file: object.file,
+    document: object.document,
+    kind: object.kind,
+    namespace: index.namespaceOf(object),
+    name: object.name,
+    path: object.pointer + pointer,
+  });
+}
+
 /** A Secret made in the cluster that something else defines too, or that cannot hold a credential, is reported on its producer. */
 function producerFindings(producer: ManifestObject, fields: ProducedSecretFields, index: ObjectIndex): Finding[] {
-  const location = (pointer: string): FindingLocation => ({
-    file: producer.file,
-    document: producer.document,
-    kind: producer.kind,
-    namespace: index.namespaceOf(producer),
-    name: producer.name,
-    path: producer.pointer + pointer,
-  });
+  const location = locator(producer, index);
   const findings: Finding[] = [];
   const clash = fields.creates ? index.clashOf(producer, fields) : undefined;
   if (clash !== undefined) {
@@ -131,14 +136,7 @@ interface Sink {
 
 /** A pull secret problem is reported once, on the Secret itself, whoever references it. */
 function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
-  const location = (pointer: string): FindingLocation => ({
-    file: secret.file,
-    document: secret.document,
-    kind: secret.kind,
-    namespace: index.namespaceOf(secret),
-    name: secret.name,
-    path: secret.pointer + pointer,
-  });
+  const location = locator(secret, index);
   const findings: Finding[] = [];
   const earlier = index.duplicateOf(secret);
   if (earlier !== undefined) {
