@@ -194,7 +194,7 @@ export class PrivateImageWorkload extends Construct {
       publicImages: checkPublicImages(this, props.publicImages),
     });
     // cdk8s runs this once per chart it serializes; the scope re-wires only when something it depends on changed.
-    this.node.addValidation({ validate: () => [...registryScope.problemsOf(wired)] });
+    this.node.addValidation({ validate: () => registryScope.problemsOf(wired) as string[] });
   }
 
   /** The workload's `metadata.name`. */

@@ -45,6 +45,8 @@ interface WiredState extends WiredBearer {
   namespaceVersion: number;
   /** The app-wide source version at the last wiring: unmatched-image messages mention other namespaces. */
   sourcesVersion: number;
+  /** The scope's change count when the answer was last confirmed. */
+  checkedAt: number;
 }
 
 const SCOPE_ID = 'cdk8s-private-registry.RegistryScope';
@@ -159,6 +161,9 @@ export class RegistryScope extends Construct {
    */
   public problemsOf(handle: WiredBearer): readonly string[] {
     const state = handle as WiredState;
+    // Nothing anywhere changed since this bearer's last answer: the common case, once per chart per synth.
+    if (state.checkedAt === this.changeCount) return state.problems;
+    state.checkedAt = this.changeCount;
     const namespaceVersion = this.namespaceVersions.get(state.namespace) ?? 0;
     const stale = state.stale
       || state.namespaceVersion !== namespaceVersion
@@ -177,6 +182,7 @@ export class RegistryScope extends Construct {
       stale: true,
       namespaceVersion: -1,
       sourcesVersion: -1,
+      checkedAt: -1,
     };
     this.wired.set(bearer.apiObject, state);
     bearer.watch(() => {
