@@ -187,14 +187,11 @@ export class PrivateImageWorkload extends Construct {
     this.workload = createWorkload(this, this.kind, props, { metadata, serviceAccount: props.serviceAccount, containers: [container] });
     this.container = this.workload.containers[0];
 
-    const registryScope = RegistryScope.of(this);
-    const wired = registryScope.claim(podBearerOfPlus(this.workload), {
+    RegistryScope.of(this).claim(podBearerOfPlus(this.workload), this, {
       extraPullSecrets: props.extraPullSecrets,
       allowUnmatchedImages: props.allowUnmatchedImages,
       publicImages: checkPublicImages(this, props.publicImages),
     });
-    // cdk8s runs this once per chart it serializes; the scope re-wires only when something it depends on changed.
-    this.node.addValidation({ validate: () => registryScope.problemsOf(wired) as string[] });
   }
 
   /** The workload's `metadata.name`. */

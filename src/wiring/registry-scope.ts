@@ -72,6 +72,8 @@ export class RegistryScope extends Construct {
   private readonly byName = new Map<string, ScopedSecret>();
   private readonly namespaceVersions = new Map<NamespaceKey, number>();
   private sourcesVersion = 0;
+  private readonly claimed: Array<{ readonly handle: WiredBearer; readonly reportOn: IConstruct; reporting: boolean }> = [];
+  private claimsCheckedAt = -1;
   private rewired = 0;
   /** Bumped by every change that can alter an app-wide answer: the pass fingerprint includes it. */
   private changeCount = 0;
@@ -80,6 +82,9 @@ export class RegistryScope extends Construct {
   private constructor(root: Construct, id: string) {
     super(root, id);
     this.passes = new SynthPassTracker(root, () => this.changeCount);
+    // On the root, so it runs first in every pass (cdk8s visits in preorder): claimed workloads carry no
+    // validation of their own until they have a problem, so a pass costs nothing per workload.
+    root.node.addValidation({ validate: () => this.reportClaimedProblems() });
     this.node.addValidation({
       validate: () => this.passes.memoize(this.appRules, () => [...this.secretNameProblems(), ...this.namespaceGroupProblems()]),
     });
@@ -128,12 +133,30 @@ export class RegistryScope extends Construct {
 
   /**
    * Wires `bearer` from now on: its `imagePullSecrets` follow the sources in
-   * its namespace, and it is left alone by app-wide wiring. Returns the
-   * handle whose problems its validation reports.
+   * its namespace, and it is left alone by app-wide wiring. Its problems are
+   * reported as validation errors of `reportOn`.
    */
-  public claim(bearer: PodBearer, options: WireOptions = {}): WiredBearer {
+  public claim(bearer: PodBearer, reportOn: IConstruct, options: WireOptions = {}): WiredBearer {
     this.changeCount++;
-    return this.track(bearer, options);
+    const handle = this.track(bearer, options);
+    this.claimed.push({ handle, reportOn, reporting: false });
+    return handle;
+  }
+
+  /**
+   * Re-checks the claimed bearers when anything changed since the last pass,
+   * and gives those with a problem a validation that reports it. Validations
+   * cannot be removed, so one stays and reports nothing once fixed.
+   */
+  private reportClaimedProblems(): string[] {
+    if (this.claimsCheckedAt === this.changeCount) return [];
+    this.claimsCheckedAt = this.changeCount;
+    for (const claim of this.claimed) {
+      if (this.problemsOf(claim.handle).length === 0 || claim.reporting) continue;
+      claim.reporting = true;
+      claim.reportOn.node.addValidation({ validate: () => this.problemsOf(claim.handle) as string[] });
+    }
+    return [];
   }
 
   /**
