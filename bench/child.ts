@@ -5,25 +5,45 @@
  * (or as one JSON line on stdout when run by hand).
  *
  *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register/transpile-only bench/child.ts \
- *     --variant b1 --size 10x10 [--layout single] [--verify] [--source-maps] [--warmup]
+ *     --variant b1 --size 10x10 [--layout single] [--verify] [--source-maps] [--warmup] [--patch-validate-once]
  *
+ * --patch-validate-once patches cdk8s to validate once per synth instead of
+ * once per chart (bench/validate-once.ts), to measure what that would save.
  * --source-maps (with node's --enable-source-maps) returns the source maps
  * ts-node made for the project's .ts files, to map a CPU profile to .ts lines.
  */
 import { createHash } from 'crypto';
+import * as fs from 'fs';
 import { findSourceMap, SourceMapPayload } from 'module';
+import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { buildApp, findSize, isVariant, Layout, LAYOUTS, VariantName } from './scenarios';
+import { patchValidateOnce } from './validate-once';
 
 /** What a run reports to the parent. */
 export interface ChildResult {
   readonly variant: VariantName;
   readonly size: string;
   readonly layout: Layout;
+  /** Whether cdk8s was patched to validate once per synth (--patch-validate-once). */
+  readonly validateOnce: boolean;
   readonly constructMs: number;
   readonly synthMs: number;
   readonly totalMs: number;
+  /**
+   * CPU time (user + system, all threads) this process used in the measured window. Well below
+   * totalMs means the run waited for a core: the machine was busy with something else.
+   */
+  readonly cpuMs: number;
+  /** The machine's 1-minute load average right after the synth. */
+  readonly loadAverage: number;
+  /**
+   * CPU time the rest of the machine (every other process) used during the measured window, from
+   * /proc/stat (10 ms ticks); undefined where there is no /proc/stat. On a 2-core machine anything
+   * near totalMs means another process had a core busy and the run's timing is suspect.
+   */
+  readonly othersCpuMs?: number;
   /** Peak resident set size (KiB), read right after the synth, before any verification work. */
   readonly maxRssKiB: number;
   /** YAML documents emitted. */
@@ -47,6 +67,12 @@ export interface Verification {
   readonly lines: string[];
   /** Workloads with no imagePullSecrets at all (should be 0). */
   readonly unwired: number;
+  /** sha256 of the whole YAML, byte for byte. */
+  readonly yamlSha256: string;
+  /** sha256 of the pod-bearing documents (Deployments…), byte for byte, in emitted order. */
+  readonly workloadsSha256: string;
+  /** sha256 of every Secret's namespace/name and decoded data (`stringData` and base64 `data` alike), sorted. */
+  readonly secretContentsSha256: string;
 }
 
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -70,6 +96,8 @@ function main(): void {
   if (!isVariant(variant)) throw new Error(`unknown variant "${variant}"`);
   const layout = (argValue(args, '--layout') ?? 'per-namespace') as Layout;
   if (!LAYOUTS.includes(layout)) throw new Error(`unknown layout "${layout}"`);
+  const validateOnce = args.includes('--patch-validate-once');
+  if (validateOnce) patchValidateOnce();
 
   if (args.includes('--warmup')) {
     // Optional: JIT-compile the code paths on a small app first (a long-running process's view).
@@ -78,20 +106,29 @@ function main(): void {
   // Start from a collected heap so garbage from module loading is not billed to the run.
   (globalThis as { gc?: () => void }).gc?.();
 
+  const machine0 = machineBusyMs();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const app = buildApp(variant, size, layout);
   const t1 = process.hrtime.bigint();
   const yaml = app.synthYaml();
   const t2 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const machine1 = machineBusyMs();
   const maxRssKiB = process.resourceUsage().maxRSS;
 
   const result: ChildResult = {
     variant,
     size: size.name,
     layout,
+    validateOnce,
     constructMs: Number(t1 - t0) / 1e6,
     synthMs: Number(t2 - t1) / 1e6,
     totalMs: Number(t2 - t0) / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loadAverage: os.loadavg()[0],
+    othersCpuMs: machine0 === undefined || machine1 === undefined ? undefined
+      : Math.max(0, machine1 - machine0 - (cpu.user + cpu.system) / 1000),
     maxRssKiB,
     objects: countDocuments(yaml),
     yamlBytes: Buffer.byteLength(yaml, 'utf8'),
@@ -104,6 +141,19 @@ function main(): void {
     process.send(result, () => process.disconnect());
   } else {
     process.stdout.write(JSON.stringify(result) + '\n');
+  }
+}
+
+/** CPU time every process of the machine has used since boot (ms), from /proc/stat; undefined without it. */
+function machineBusyMs(): number | undefined {
+  try {
+    const [label, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    if (label !== 'cpu') return undefined;
+    // user nice system idle iowait irq softirq steal …, in USER_HZ (100 per second on Linux).
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) * 10;
+  } catch {
+    return undefined;
   }
 }
 
@@ -127,11 +177,32 @@ function projectSourceMaps(): Record<string, SourceMapPayload> {
   return maps;
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The text of each document, as cdk8s joined them (`---\n` between documents). */
+function documentTexts(yaml: string): string[] {
+  return yaml.trim() === '' ? [] : yaml.split(/^---\n/m);
+}
+
+/** A Secret's data as strings, whether written as `stringData` or base64 `data`. */
+function secretContents(object: any): Record<string, string> {
+  const contents: Record<string, string> = { ...(object.stringData ?? {}) };
+  for (const [key, value] of Object.entries((object.data ?? {}) as Record<string, string>)) {
+    contents[key] = Buffer.from(value, 'base64').toString('utf8');
+  }
+  return contents;
+}
+
 function verify(yaml: string): Verification {
   const kinds: Record<string, number> = {};
   const lines: string[] = [];
+  const workloadTexts: string[] = [];
+  const secretLines: string[] = [];
   let unwired = 0;
-  for (const document of parseAllDocuments(yaml)) {
+  const texts = documentTexts(yaml);
+  const documents = parseAllDocuments(yaml);
+  if (documents.length !== texts.length) throw new Error(`split ${texts.length} documents but parsed ${documents.length}`);
+  for (const [index, document] of documents.entries()) {
     if (!('toJS' in document)) throw new Error('synthesized YAML did not parse');
     const object = document.toJS() as any;
     if (object == null) continue;
@@ -144,16 +215,24 @@ function verify(yaml: string): Verification {
       const secrets = ((spec?.imagePullSecrets ?? []) as Array<{ name: string }>).map((s) => s.name).sort();
       if (secrets.length === 0) unwired++;
       lines.push(`${kind} ${where} pull=[${secrets.join(',')}]`);
+      workloadTexts.push(texts[index]);
     } else {
+      if (kind === 'Secret') {
+        const contents = secretContents(object);
+        secretLines.push(`${where} ${JSON.stringify(Object.keys(contents).sort().map((key) => [key, contents[key]]))}`);
+      }
       lines.push(`${kind} ${where} type=${object.type ?? ''}`);
     }
   }
   lines.sort();
   return {
     kinds,
-    digest: createHash('sha256').update(lines.join('\n')).digest('hex'),
+    digest: sha256(lines.join('\n')),
     lines,
     unwired,
+    yamlSha256: sha256(yaml),
+    workloadsSha256: sha256(workloadTexts.join('---\n')),
+    secretContentsSha256: sha256(secretLines.sort().join('\n')),
   };
 }
 

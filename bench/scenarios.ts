@@ -1,12 +1,17 @@
 /**
  * The benchmark apps: the same namespaces, registry secrets and Deployments,
- * built by hand with cdk8s-plus (variant a) or with this library (b1, b2).
- * Names are identical across variants so their outputs can be compared.
+ * built by hand with cdk8s-plus (variant a), with this library (b1, b2), by
+ * hand with each Deployment inside an empty wrapper construct (c, the floor
+ * of any wrapper design), or as plain cdk8s-plus Deployments wired by
+ * `PullSecretWiring.applyTo(app)` (d). Names are identical across variants
+ * so their outputs can be compared.
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret } from '../src';
+import {
+  PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, PullSecretWiring, RegistryCredentials, RegistrySecret,
+} from '../src';
 
 /** One benchmark size: namespaces × workloads, with registry secrets per namespace. */
 export interface BenchSize {
@@ -32,13 +37,18 @@ export const SIZES: readonly BenchSize[] = [
 ];
 
 /** The ways the same app is built. */
-export type VariantName = 'a' | 'b1' | 'b2';
+export type VariantName = 'a' | 'b1' | 'b2' | 'c' | 'd';
 
 export const VARIANTS: Readonly<Record<VariantName, string>> = {
   a: 'hand-wired cdk8s-plus (Secret + dockerRegistryAuth)',
   b1: 'RegistrySecret per namespace + PrivateImageWorkload',
   b2: 'Project + ProjectRegistry (COPY_PER_NAMESPACE) + PrivateImageWorkload',
+  c: 'as (a), each Deployment inside an empty wrapper Construct (the floor of any wrapper design)',
+  d: 'RegistrySecret per namespace + plain cdk8s-plus Deployments + PullSecretWiring.applyTo(app)',
 };
+
+/** The variants `npm run bench` runs when --variants is not given (c and d are asked for by name). */
+export const DEFAULT_VARIANTS: readonly VariantName[] = ['a', 'b1', 'b2'];
 
 export function findSize(name: string): BenchSize {
   const size = SIZES.find((s) => s.name === name);
@@ -115,12 +125,32 @@ export function buildApp(variant: VariantName, size: BenchSize, layout: Layout):
     case 'b2':
       buildProjectRegistries(app, size, layout);
       break;
+    case 'c':
+      buildHandWired(app, size, layout, { wrapped: true });
+      break;
+    case 'd':
+      buildWiredPlainDeployments(app, size, layout);
+      break;
   }
   return app;
 }
 
-/** (a) cdk8s-plus by hand: a dockerconfigjson Secret per registry, each Deployment wired with dockerRegistryAuth. */
-function buildHandWired(app: App, size: BenchSize, layout: Layout): void {
+/**
+ * The id of the Deployment under its wrapper in (c). constructs leaves a child
+ * with id `Default` out of `node.addr` and cdk8s leaves it out of generated
+ * names, so the Deployment's `cdk8s.io/metadata.addr` label (and every other
+ * generated name) is the one (a) emits for `<namespace>/app-j`: (c)'s YAML is
+ * byte-identical to (a)'s while its tree has (b1)'s shape (one construct more
+ * per workload, the Deployment one level deeper).
+ */
+export const WRAPPED_CHILD_ID = 'Default';
+
+/**
+ * (a) cdk8s-plus by hand: a dockerconfigjson Secret per registry, each Deployment wired with dockerRegistryAuth.
+ * (c) with `wrapped`: the same, each Deployment created under an otherwise empty `Construct` with the
+ * workload's id (as PrivateImageWorkload's own Deployment is), see {@link WRAPPED_CHILD_ID}.
+ */
+function buildHandWired(app: App, size: BenchSize, layout: Layout, options: { wrapped?: boolean } = {}): void {
   for (const { scope, explicitNamespace } of namespaceScopes(app, size, layout)) {
     const secrets: kplus.Secret[] = [];
     for (let k = 0; k < size.secretsPerNamespace; k++) {
@@ -131,7 +161,10 @@ function buildHandWired(app: App, size: BenchSize, layout: Layout): void {
       }));
     }
     for (let j = 0; j < size.workloadsPerNamespace; j++) {
-      new kplus.Deployment(scope, workloadName(j), {
+      const [parent, id] = options.wrapped
+        ? [new Construct(scope, workloadName(j)), WRAPPED_CHILD_ID]
+        : [scope, workloadName(j)];
+      new kplus.Deployment(parent, id, {
         metadata: { name: workloadName(j), namespace: explicitNamespace },
         dockerRegistryAuth: secrets[secretIndexOf(size, j)],
         // What PrivateImageWorkload sets for a tagged image (the kubelet's default).
@@ -150,6 +183,26 @@ function buildRegistrySecrets(app: App, size: BenchSize, layout: Layout): void {
     }
     addWorkloads(scope, size, explicitNamespace);
   }
+}
+
+/**
+ * (d) a RegistrySecret per registry in each namespace (as b1), plain cdk8s-plus Deployments without
+ * dockerRegistryAuth (as a, same ids and paths), wired by one `PullSecretWiring.applyTo(app)`.
+ */
+function buildWiredPlainDeployments(app: App, size: BenchSize, layout: Layout): void {
+  const credentials = RegistryCredentials.fromUsernamePassword(USERNAME, PASSWORD);
+  for (const { scope, explicitNamespace } of namespaceScopes(app, size, layout)) {
+    for (let k = 0; k < size.secretsPerNamespace; k++) {
+      new RegistrySecret(scope, secretName(k), { name: secretName(k), namespace: explicitNamespace, server: registryHost(k), credentials });
+    }
+    for (let j = 0; j < size.workloadsPerNamespace; j++) {
+      new kplus.Deployment(scope, workloadName(j), {
+        metadata: { name: workloadName(j), namespace: explicitNamespace },
+        containers: [{ image: imageOf(size, j), imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT }],
+      });
+    }
+  }
+  PullSecretWiring.applyTo(app);
 }
 
 /**
