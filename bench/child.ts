@@ -13,11 +13,11 @@
  * ts-node made for the project's .ts files, to map a CPU profile to .ts lines.
  */
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import { findSourceMap, SourceMapPayload } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { machineBusyMs } from './proc-stat';
 import { buildApp, findSize, isVariant, Layout, LAYOUTS, VariantName } from './scenarios';
 import { patchValidateOnce } from './validate-once';
 
@@ -141,19 +141,6 @@ function main(): void {
     process.send(result, () => process.disconnect());
   } else {
     process.stdout.write(JSON.stringify(result) + '\n');
-  }
-}
-
-/** CPU time every process of the machine has used since boot (ms), from /proc/stat; undefined without it. */
-function machineBusyMs(): number | undefined {
-  try {
-    const [label, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    if (label !== 'cpu') return undefined;
-    // user nice system idle iowait irq softirq steal …, in USER_HZ (100 per second on Linux).
-    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
-    return (user + nice + system + irq + softirq + (steal || 0)) * 10;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,21 +1,9 @@
 /** The busy-machine guard (--retry-busy): how much CPU the rest of the machine uses, from /proc/stat. */
-import * as fs from 'fs';
 import { ChildResult } from './child';
+import { machineBusyMs } from './proc-stat';
 
 /** With --retry-busy, a run during which the rest of the machine used more than this many cores is redone. */
 export const BUSY_LIMIT_CORES = 0.25;
-
-/** CPU time every process of the machine has used since boot (ms), from /proc/stat (10 ms ticks); undefined without it. */
-function machineBusyMs(): number | undefined {
-  try {
-    const [label, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    if (label !== 'cpu') return undefined;
-    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
-    return (user + nice + system + irq + softirq + (steal || 0)) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
