@@ -1,13 +1,20 @@
-export * from './credentials';
-export * from './external-secrets';
-export * from './sealed-secrets';
-export * from './registry-server';
-export * from './registry-secret';
-export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from './rules/dockerconfigjson';
-export * from './private-image-workload';
-export * from './pull-secret-wiring';
-export * from './service-account-pull-secrets';
-export * from './project';
-export * from './project-registry';
-export { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from './rules/rancher';
-export * from './verify/validation-plugin';
+// The package's public API, exported deliberately: every name here is in API.md (test/package-exports.test.ts).
+export { EnvCredentialsOptions, RegistryCredentials, UsernamePasswordOptions } from './credentials';
+export {
+  AcrAccessTokenProps, AcrEnvironment, EcrAuthorizationTokenProps, ExternalSecretCredentialsProps, ExternalSecretStore, GcrAccessTokenProps,
+} from './sources/external-secrets/external-secrets';
+export {
+  AcrAuth, AwsAccessKeysOptions, AzureServicePrincipalOptions, EcrAuth, GcpServiceAccountKeyOptions, GcpWorkloadIdentityOptions, GcrAuth,
+} from './sources/external-secrets/auth';
+export { SealedCredentialsOptions, SealingCertificate, SealingScope } from './sources/sealed-secrets/sealed-secrets';
+export { RegistryServer } from './registry-server';
+export { ImportedRegistrySecretOptions, IRegistrySecret, RegistrySecret, RegistrySecretProps } from './registry-secret';
+export { PrivateImageWorkload, PrivateImageWorkloadProps, WorkloadKind } from './private-image-workload';
+export { PullSecretWiring, PullSecretWiringOptions } from './pull-secret-wiring';
+export { ServiceAccountPullSecrets, ServiceAccountPullSecretsProps } from './service-account-pull-secrets';
+export { Project, ProjectProps } from './project';
+export { ProjectRegistry, ProjectRegistryMode, ProjectRegistryProps } from './project-registry';
+export {
+  IPullSecretValidationContext, IPullSecretValidationLogger, IPullSecretValidationReport, PullSecretValidation, PullSecretValidationProps,
+  PullSecretViolatingResource, PullSecretViolation,
+} from './verify/validation-plugin';

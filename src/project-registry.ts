@@ -1,7 +1,6 @@
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
-import { readOrReportLater } from './emit/report-later';
 import { Project } from './project';
 import { RegistrySecret } from './registry-secret';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
@@ -9,6 +8,7 @@ import { problemWithFix } from './rules/messages';
 import {
   RANCHER_COPY_HOLDER, RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_SCOPED_SECRET_LABEL, rancherBackingNamespace,
 } from './rules/rancher';
+import { readOrReportLater } from './sources/report-later';
 import { checkKubeName, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin, PullSecretSource } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
@@ -88,6 +88,11 @@ export interface ProjectRegistryProps {
  * are wired to it like to a namespace's own RegistrySecret.
  */
 export class ProjectRegistry extends Construct {
+  /** The label that makes a Secret in a project's backing namespace a Rancher project-scoped secret. */
+  public static readonly RANCHER_PROJECT_SCOPED_SECRET_LABEL: string = RANCHER_PROJECT_SCOPED_SECRET_LABEL;
+  /** The annotation listing namespaces Rancher leaves out when it copies a project-scoped secret. */
+  public static readonly RANCHER_IGNORE_NAMESPACES_ANNOTATION: string = RANCHER_IGNORE_NAMESPACES_ANNOTATION;
+
   /** The secret name, the same in every namespace. */
   public readonly name: string;
   /** The registry servers the credential serves. */

@@ -35,6 +35,9 @@ export interface ProjectProps {
  * project ({@link ProjectRegistry}) serve every workload in its namespaces.
  */
 export class Project extends Construct {
+  /** The key under which Rancher records a namespace's project: `field.cattle.io/projectId` (annotation `CLUSTER:PROJECT`, label `PROJECT`). */
+  public static readonly RANCHER_PROJECT_ID_KEY: string = RANCHER_PROJECT_ID_KEY;
+
   /** Rancher project id, when set. */
   public readonly projectId?: string;
   /** Rancher cluster id, when set. */

@@ -2,16 +2,13 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryCredentials } from './credentials';
-import { emitDockerConfigSecret } from './emit/docker-config-secret';
-import { readOrReportLater } from './emit/report-later';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
-import { MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
+import { emitDockerConfigSecret } from './sources/docker-config-secret';
+import { readOrReportLater } from './sources/report-later';
 import { checkKubeName, checkNamespace, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
 import { PullSecretOrigin } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
-
-/** The API server's limit on a Secret's total data size. */
-export const MAX_SECRET_BYTES = MAX_SECRET_DATA_BYTES;
 
 /** A registry pull secret, made here or elsewhere, that workloads can be wired to. */
 export interface IRegistrySecret extends kplus.ISecret {
@@ -92,6 +89,13 @@ export interface ImportedRegistrySecretOptions {
  * inputs. Usable wherever cdk8s-plus takes an `ISecret`.
  */
 export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
+  /** The API server's limit on a Secret's total data size, in bytes (1 MiB). */
+  public static readonly MAX_SECRET_BYTES: number = MAX_SECRET_DATA_BYTES;
+  /** The Secret type of a registry secret: `kubernetes.io/dockerconfigjson`. */
+  public static readonly DOCKER_CONFIG_JSON_TYPE: string = DOCKER_CONFIG_JSON_TYPE;
+  /** The data key of a registry secret's payload: `.dockerconfigjson`. */
+  public static readonly DOCKER_CONFIG_JSON_KEY: string = DOCKER_CONFIG_JSON_KEY;
+
   /**
    * Refers to a registry secret created elsewhere (kubectl, the Rancher UI),
    * so workloads in its namespace are wired to it. Nothing is emitted.
@@ -118,6 +122,12 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
    * @internal
    */
   public readonly _holder?: string;
+  /**
+   * The object the cluster makes the pull Secret from — a SealedSecret or an
+   * ExternalSecret — for granting on it (`Role.allowRead(secret.producer)`);
+   * undefined when this app emits the Secret itself.
+   */
+  public readonly producer?: kplus.IApiResource;
 
   constructor(scope: Construct, id: string, props: RegistrySecretProps) {
     super(scope, id);
@@ -150,15 +160,43 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
     this.immutable = props.immutable ?? false;
     this._origin = emitted.origin;
     this._holder = emitted.holder;
+    this.producer = emitted.origin === PullSecretOrigin.PRODUCED ? producerResource(emitted.apiObject) : undefined;
     RegistryScope.of(this).addSource({
       declaredBy: this, name: this.name, servers: this.servers, namespaces: [this.namespace], origin: emitted.origin, holder: emitted.holder,
     });
+  }
+
+  /**
+   * The pull Secret's API group (the core group `""`), whatever object this
+   * app emits for it: RBAC grants (`Role.allowRead(secret)`) are on the Secret
+   * the kubelet reads. Grant on {@link producer} for the SealedSecret or ExternalSecret.
+   */
+  public get apiGroup(): string {
+    return '';
+  }
+
+  /** The pull Secret's API version: `v1`. */
+  public get apiVersion(): string {
+    return 'v1';
+  }
+
+  /** The pull Secret's kind: `Secret`. */
+  public get kind(): string {
+    return 'Secret';
   }
 
   /** @see kplus.ISecret.envValue */
   public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
     return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
   }
+}
+
+/**
+ * The producer object as an RBAC resource: its group, its plural (the CRDs'
+ * `spec.names.plural`: `sealedsecrets`, `externalsecrets`) and its name.
+ */
+function producerResource(apiObject: ApiObject): kplus.IApiResource {
+  return { apiGroup: apiObject.apiGroup, resourceType: `${apiObject.kind.toLowerCase()}s`, resourceName: apiObject.name };
 }
 
 function checkNames(scope: Construct, name: string | undefined, namespace: string | undefined): void {

@@ -5,12 +5,12 @@ import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret } from '../src';
 import { withEnv } from './support/sealed';
-import { CredentialsUnavailableError } from '../src/emit/credential-source';
+import { CredentialsUnavailableError } from '../src/sources/credential-source';
 
 /** The error of reading `credentials` for the construct `c/s` (a RegistrySecret reports it at validation instead: below). */
 function errorOf(credentials: RegistryCredentials): Error {
   try {
-    credentials._bindOnce(new Construct(new Chart(Testing.app(), 'c'), 's'), {});
+    credentials._servers(new Construct(new Chart(Testing.app(), 'c'), 's'), undefined);
   } catch (e) {
     return e as Error;
   }

@@ -7,7 +7,7 @@
  */
 import { Severity } from './findings';
 import { keyedSecret, KeyedSecret, nearMiss, UsableSecret } from './near-miss';
-import { RegistryCredential } from './pull-secrets';
+import { RegistryCredential } from '../manifests/pull-secrets';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
 import { matchingRegistryKeys } from '../rules/keyring';
 import { PublicImagePattern } from '../rules/public-images';

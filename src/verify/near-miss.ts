@@ -3,7 +3,7 @@
  * still does not apply (port, path prefix, case or Docker Hub alias) is
  * almost always a mistake, so the preflight explains it.
  */
-import { DecodedPullSecret } from './pull-secrets';
+import { DecodedPullSecret } from '../manifests/pull-secrets';
 import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
 import { ImageReference } from '../rules/image-reference';
 import { parseRegistryKey } from '../rules/keyring';

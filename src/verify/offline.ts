@@ -6,12 +6,12 @@
  */
 import { Finding, finding, FindingLocation } from './findings';
 import { checkImage, ImagePolicy, MatchedCredential, ProducedRef } from './image-check';
-import { isCoreGroup, isPodBearer, isProducer, producedFields } from './manifest-object';
-import { ManifestObject } from './manifests';
 import { UsableSecret } from './near-miss';
-import { ObjectIndex, Resolution } from './object-index';
-import { describeProducedType, ProducedSecretFields } from './producer-object';
-import { isPullSecretType } from './pull-secrets';
+import { isCoreGroup, isPodBearer, isProducer, producedFields } from '../manifests/manifest-object';
+import { ManifestObject } from '../manifests/manifests';
+import { ObjectIndex, Resolution } from '../manifests/object-index';
+import { describeProducedType, ProducedSecretFields } from '../manifests/producer-object';
+import { isPullSecretType } from '../manifests/pull-secrets';
 import { closestName } from '../rules/edit-distance';
 import { ImageReference } from '../rules/image-reference';
 import { podKindOf, readPointer } from '../rules/kube-kinds';

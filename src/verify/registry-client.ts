@@ -15,8 +15,8 @@
  * TLS (Docker's and containerd's order; the rule is {@link fallsBackToHttp}).
  */
 import { Abandoned, HttpResponse, HttpTransport, joinShared, SharedWork, TransportError } from './http';
-import { RegistryCredential } from './pull-secrets';
 import { parseWwwAuthenticate } from './www-authenticate';
+import { RegistryCredential } from '../manifests/pull-secrets';
 import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN } from '../rules/docker-hub';
 import { problemWithFix } from '../rules/messages';
 

@@ -17,10 +17,10 @@
  * cdk8s-cli is only a devDependency, so its plugin types are declared here
  * structurally (the subset used) instead of imported.
  */
-import { InputError } from './errors';
 import { Finding, FindingStatus } from './findings';
-import { readManifests } from './manifests';
 import { checkOffline, DEFAULT_NAMESPACE } from './offline';
+import { InputError } from '../manifests/input-error';
+import { readManifests } from '../manifests/manifests';
 import { publicImagePatternProblem } from '../rules/public-images';
 
 /** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */

@@ -3,10 +3,22 @@
  * credentials they reference? Offline checks read the manifests only;
  * online checks also ask each registry (registry HTTP API v2).
  */
-import { readManifests } from './manifests';
+import { Finding } from './findings';
 import { checkOffline, OfflineOptions } from './offline';
 import { checkOnline, OnlineOptions } from './online';
-import { VerifyResult } from './report';
+import { readManifests } from '../manifests/manifests';
+
+/** What a preflight run produced. */
+export interface VerifyResult {
+  /** Whether registries were contacted. */
+  readonly online: boolean;
+  /** Manifest files read. */
+  readonly files: number;
+  /** Kubernetes objects read. */
+  readonly objects: number;
+  /** In manifest order. */
+  readonly findings: readonly Finding[];
+}
 
 /** Options of {@link verifyManifests}. */
 export interface VerifyOptions extends OfflineOptions, OnlineOptions {

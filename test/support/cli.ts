@@ -1,4 +1,4 @@
-import { runCli } from '../../src/verify/cli';
+import { runCli } from '../../src/cli/main';
 
 /** What one in-process run of the verify CLI gave. */
 export interface CliRun {

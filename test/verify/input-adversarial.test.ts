@@ -9,12 +9,12 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MAX_MANIFEST_BYTES } from '../../src/verify/manifests';
+import { MAX_MANIFEST_BYTES } from '../../src/manifests/manifests';
 import { PullSecretValidation, PullSecretViolation } from '../../src/verify/validation-plugin';
 import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'src', 'verify', 'cli.ts');
+const CLI = path.join(ROOT, 'src', 'cli', 'main.ts');
 /** Every case's content carries this; no output may. */
 const MARKER = 'Zq7Xv-MARKER';
 

@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { RegistryCredential } from '../../src/manifests/pull-secrets';
 import { HttpRequest, HttpResponse, TransportError, TransportErrorDetails } from '../../src/verify/http';
-import { RegistryCredential } from '../../src/verify/pull-secrets';
 import { RegistryClient } from '../../src/verify/registry-client';
 import { recordingCli } from '../support/cli';
 import { b64, podYaml, pullSecretYaml, writeManifest } from '../support/hostile';

@@ -8,7 +8,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readManifests } from '../../src/verify/manifests';
+import { readManifests } from '../../src/manifests/manifests';
 import { configMapYaml, deploymentYaml, LARGE_PULL_SECRET, writeManyDocuments } from '../support/large-manifests';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -42,7 +42,7 @@ function verifyInSmallHeap(args: string[]): Promise<Run> {
       '--max-old-space-size=768',
       '-r', 'ts-node/register/transpile-only',
       '-r', path.join(ROOT, 'test', 'support', 'peak-rss.ts'),
-      path.join(ROOT, 'src', 'verify', 'cli.ts'), ...args,
+      path.join(ROOT, 'src', 'cli', 'main.ts'), ...args,
     ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdoutBytes = 0;
     let stdoutHead = '';

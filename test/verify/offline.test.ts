@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadManifests, parseManifests } from '../../src/manifests/manifests';
 import { Finding, FindingStatus, SEVERITY } from '../../src/verify/findings';
-import { loadManifests, parseManifests } from '../../src/verify/manifests';
 import { checkOffline } from '../../src/verify/offline';
 import { FIXTURE_PASSWORD, FIXTURES, fixture } from '../support/fixtures';
 

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../src/verify/cli';
+import { runCli } from '../../src/cli/main';
 import { HttpRequest, HttpResponse } from '../../src/verify/http';
 import { PRODUCED_NOT_CHECKED } from '../../src/verify/online';
 import { FIXTURE_PASSWORD, fixture } from '../support/fixtures';

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { JsonReport } from '../../src/verify/report';
+import { JsonReport } from '../../src/cli/verify-report';
 import { recordingCli } from '../support/cli';
 import { b64, FakeServer, PASSWORD, pullSecret, registry, TOKEN, USER, workload, WRONG_PASSWORD } from '../support/fake-registry';
 

@@ -12,8 +12,8 @@ import {
   ExternalSecretStore, PrivateImageWorkload, Project, ProjectRegistry, ProjectRegistryMode, RegistryCredentials, RegistrySecret, RegistryServer,
   SealingCertificate,
 } from '../../src';
+import { loadManifests, parseManifests } from '../../src/manifests/manifests';
 import { Finding } from '../../src/verify/findings';
-import { loadManifests, parseManifests } from '../../src/verify/manifests';
 import { checkOffline } from '../../src/verify/offline';
 import { crdSchemaErrors, hasCrd } from '../support/crd-schema';
 import { FIXTURE_PASSWORD, fixture } from '../support/fixtures';

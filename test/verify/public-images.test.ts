@@ -3,8 +3,8 @@
  * as the constructs take them, and `--strict`: an image with no credential
  * that no pattern allows is a problem.
  */
+import { loadManifests, parseManifests } from '../../src/manifests/manifests';
 import { Finding } from '../../src/verify/findings';
-import { loadManifests, parseManifests } from '../../src/verify/manifests';
 import { checkOffline, OfflineOptions } from '../../src/verify/offline';
 import { recordingCli } from '../support/cli';
 import { FIXTURE_PASSWORD, fixture } from '../support/fixtures';

@@ -1,5 +1,5 @@
+import { RegistryCredential } from '../../src/manifests/pull-secrets';
 import { HttpRequest, HttpResponse, TransportError, withConcurrencyLimit } from '../../src/verify/http';
-import { RegistryCredential } from '../../src/verify/pull-secrets';
 import { MANIFEST_MEDIA_TYPES, RegistryClient } from '../../src/verify/registry-client';
 
 /** A scripted registry behind an injected transport: every request is recorded. */

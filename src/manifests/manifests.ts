@@ -1,0 +1,171 @@
+/**
+ * Reading manifests: files or folders of YAML/JSON, multi-document, each
+ * document a Kubernetes object (or a `List` of them), or standard input
+ * (`-`). Files are read in chunks and parsed a document at a time
+ * (manifest-stream.ts, yaml-documents.ts), and each object is kept as a
+ * compact projection (manifest-object.ts), so memory follows the largest
+ * document rather than the input. Errors name the file, the 1-based
+ * document index, and the line and column where known, and never quote the
+ * content, which may hold secrets.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from './input-error';
+import { isChecked, ManifestObject as KubeManifestObject, objectsOfDocument } from './manifest-object';
+import { DocumentSplitter, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './manifest-stream';
+import { parseDocumentText } from './yaml-documents';
+import { fileTypeOf } from '../io/bounded-file';
+
+export { MAX_MANIFEST_BYTES, STDIN_NAME, STDIN_PATH } from './manifest-stream';
+
+/** One Kubernetes object read from a manifest file (see manifest-object.ts). */
+export type ManifestObject = KubeManifestObject;
+
+/** File names looked for inside folders. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+/** What `cdk8s synth` writes next to the manifests when validations run: not a manifest. */
+const CDK8S_METADATA_FILE = 'construct-metadata.json';
+
+/**
+ * The manifest files named by `paths`: regular files as given (any
+ * extension), `-` for standard input, folders searched recursively for
+ * regular files named `*.yaml`, `*.yml` and `*.json`, in sorted order,
+ * skipping entries whose name starts with `.`, `node_modules`, cdk8s's
+ * `construct-metadata.json`, FIFOs, devices, sockets and symbolic link
+ * loops. Throws {@link InputError} for a missing path, a path that is
+ * neither a regular file nor a folder, or a folder without manifests.
+ */
+export function findManifestFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const given of paths) {
+    if (given === STDIN_PATH) {
+      files.push(given);
+      continue;
+    }
+    const stat = statOrThrow(given);
+    if (stat.isFile()) {
+      files.push(given);
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      // Never opened: reading a device or a FIFO could block or never end.
+      throw new InputError(`is ${fileTypeOf(stat)}, not a regular file or folder (use "-" to read standard input)`, given);
+    }
+    const found = walk(given, new Set());
+    if (found.length === 0) {
+      throw new InputError('folder contains no *.yaml, *.yml or *.json files', given);
+    }
+    files.push(...found);
+  }
+  // A file named twice (or also inside a folder given) is read once.
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const key = file === STDIN_PATH ? STDIN_NAME : path.resolve(file);
+    const fresh = !seen.has(key);
+    seen.add(key);
+    return fresh;
+  });
+}
+
+/**
+ * Reads every object of the manifest files, in order, and passes each to
+ * `visit`; only one document's parse is held at a time. `files` are as
+ * {@link findManifestFiles} returns them (`-` reads standard input, named
+ * `<stdin>`). Throws {@link InputError} for unreadable or malformed input.
+ */
+export function forEachManifestObject(files: readonly string[], visit: (object: ManifestObject) => void): void {
+  for (const file of files) {
+    const name = file === STDIN_PATH ? STDIN_NAME : file;
+    let documents = 0;
+    readDocumentTexts(file, (text, firstLine) => {
+      documents += parseDocumentText(text, firstLine, name, documents, (parsed) => {
+        for (const object of objectsOfDocument(parsed, name)) visit(object);
+      });
+    });
+  }
+}
+
+/** What {@link readManifests} returns. */
+export interface ManifestRead {
+  /** How many files were read. */
+  readonly files: number;
+  /** How many objects they hold. */
+  readonly objects: number;
+  /** The objects the checks look at (pod-bearing objects, Secrets, ServiceAccounts, Namespaces); the rest are only counted. */
+  readonly checked: ManifestObject[];
+}
+
+/** Reads the manifests at `paths` (see {@link findManifestFiles}), keeping only the objects the checks use. */
+export function readManifests(paths: readonly string[]): ManifestRead {
+  const files = findManifestFiles(paths);
+  const checked: ManifestObject[] = [];
+  let objects = 0;
+  forEachManifestObject(files, (object) => {
+    objects++;
+    if (isChecked(object)) checked.push(object);
+  });
+  return { files: files.length, objects, checked };
+}
+
+/** Reads every object from the manifests named by `paths` (see {@link findManifestFiles}). */
+export function loadManifests(paths: readonly string[]): ManifestObject[] {
+  const objects: ManifestObject[] = [];
+  forEachManifestObject(findManifestFiles(paths), (object) => objects.push(object));
+  return objects;
+}
+
+/**
+ * Parses the text of one manifest file. Empty documents are skipped; a
+ * document that is malformed YAML or no Kubernetes object throws
+ * {@link InputError}. `List` documents give their items.
+ */
+export function parseManifests(text: string, file: string): ManifestObject[] {
+  const objects: ManifestObject[] = [];
+  let documents = 0;
+  const splitter = new DocumentSplitter((documentText, firstLine) => {
+    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => objects.push(...objectsOfDocument(parsed, file)));
+  });
+  splitter.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  splitter.end();
+  return objects;
+}
+
+function statOrThrow(given: string): fs.Stats {
+  try {
+    return fs.statSync(given);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? 'error'})`, given);
+  }
+}
+
+/** Recursive, sorted; `seen` holds real paths so symlink loops end. */
+function walk(folder: string, seen: Set<string>): string[] {
+  const real = fs.realpathSync(folder);
+  if (seen.has(real)) {
+    return [];
+  }
+  seen.add(real);
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(folder).sort()) {
+    if (entry.startsWith('.') || entry === 'node_modules' || entry === CDK8S_METADATA_FILE) {
+      continue; // .git, .github workflows, dependencies, cdk8s bookkeeping: never manifests to deploy
+    }
+    const full = path.join(folder, entry);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') continue; // a symbolic link that points at itself
+      throw error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new InputError('no such file or folder (a dangling symbolic link?)', full)
+        : new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, full);
+    }
+    if (stat.isDirectory()) {
+      files.push(...walk(full, seen));
+    } else if (stat.isFile() && MANIFEST_FILE.test(entry)) {
+      files.push(full); // FIFOs, devices and sockets are never manifests: never opened
+    }
+  }
+  return files;
+}
