@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -212,13 +213,11 @@ describe('CI without the credential, in a project', () => {
 });
 
 describe('where the state lives', () => {
-  test('next to cdk8s.yaml (the working directory) by default; $CDK8S_PRIVATE_REGISTRY_SEAL_STATE, then the option, override it', () => {
-    withEnv({ CDK8S_PRIVATE_REGISTRY_SEAL_STATE: undefined }, () => {
-      expect(resolveSealingStatePath(undefined)).toBe(path.join(process.cwd(), 'sealed-secrets.state.json'));
-    });
+  test('$CDK8S_PRIVATE_REGISTRY_SEAL_STATE, then the option, override the default, both from the working folder', () => {
     withEnv({ CDK8S_PRIVATE_REGISTRY_SEAL_STATE: 'ci/state.json' }, () => {
       expect(resolveSealingStatePath(undefined)).toBe(path.join(process.cwd(), 'ci/state.json'));
       expect(resolveSealingStatePath('/x/y.json')).toBe('/x/y.json');
+      expect(resolveSealingStatePath('mine.json', '/somewhere')).toBe('/somewhere/mine.json');
     });
   });
 
@@ -238,6 +237,14 @@ describe('where the state lives', () => {
     expect(() => appWith([{ id: 'quay' }])).toThrow(`[chart/quay] sealing state file "${stateFile}" is not valid JSON. Fix: restore it from version control`);
     fs.writeFileSync(stateFile, '{"version": 7}');
     expect(() => appWith([{ id: 'quay' }])).toThrow('is not a version 1 sealing state. Fix: restore it from version control');
+  });
+
+  test('a state file that is a FIFO or a device is refused at once, never read (the one bounded reader)', () => {
+    stateFile = path.join(dir, 'state.fifo');
+    execFileSync('mkfifo', [stateFile]);
+    expect(() => appWith([{ id: 'quay' }])).toThrow(`[chart/quay] sealing state file "${stateFile}" is not a regular file (it is a FIFO (named pipe)). Fix: restore it`);
+    stateFile = '/dev/zero';
+    expect(() => appWith([{ id: 'quay' }])).toThrow('is not a regular file (it is a character device)');
   });
 
   test('a malformed entry is no entry: the secret is sealed afresh', () => {
