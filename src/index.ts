@@ -11,6 +11,7 @@ export { RegistryServer } from './registry-server';
 export { ImportedRegistrySecretOptions, IRegistrySecret, RegistrySecret, RegistrySecretProps } from './registry-secret';
 export { PrivateImageWorkload, PrivateImageWorkloadProps, WorkloadKind } from './private-image-workload';
 export { PullSecretWiring, PullSecretWiringOptions } from './pull-secret-wiring';
+export { CustomPodBearingKindProps, PodBearingKind } from './pod-bearing-kind';
 export { ServiceAccountPullSecrets, ServiceAccountPullSecretsProps } from './service-account-pull-secrets';
 export { Project, ProjectProps } from './project';
 export { ProjectRegistry, ProjectRegistryMode, ProjectRegistryProps } from './project-registry';

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkPublicImages } from './wiring/construct-errors';
+import { PodBearingKind } from './pod-bearing-kind';
+import { PodKinds } from './rules/pod-kinds';
+import { checkPodBearingKinds, checkPublicImages } from './wiring/construct-errors';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus } from './wiring/pod-bearer';
 import { RegistryScope, WiredBearer } from './wiring/registry-scope';
 
@@ -20,6 +22,13 @@ export interface PullSecretWiringOptions {
    * @default - none
    */
   readonly publicImages?: string[];
+  /**
+   * Custom resource kinds that run pods, besides those known out of the box
+   * (`PodBearingKind.builtIn()`): objects of these kinds under the scope are
+   * wired too, and checked by every rule of the wiring.
+   * @default - only the kinds known out of the box
+   */
+  readonly podBearingKinds?: PodBearingKind[];
 }
 
 /**
@@ -30,21 +39,24 @@ export interface PullSecretWiringOptions {
 export class PullSecretWiring {
   /**
    * Wires, at synth, every cdk8s-plus workload (Pod, Deployment, StatefulSet,
-   * DaemonSet, Job, CronJob) and every raw pod-bearing API object (`KubePod`,
-   * `KubeDeployment`, `KubeStatefulSet`, `KubeDaemonSet`, `KubeReplicaSet`,
-   * `KubeJob`, `KubeCronJob`) under `scope`, including those added after
-   * this call. Pull secrets already set stay first.
+   * DaemonSet, Job, CronJob) and every raw pod-bearing API object under
+   * `scope` — `KubePod`, `KubeDeployment`, …, `KubeReplicationController`,
+   * `KubePodTemplate`, the well-known custom resources and the kinds in
+   * `podBearingKinds`, by API group and kind — including those added after
+   * this call. Every image the kubelet pulls counts: containers, init
+   * containers and image volumes. Pull secrets already set stay first.
    */
   public static applyTo(scope: IConstruct, options: PullSecretWiringOptions = {}): void {
     const registryScope = RegistryScope.of(scope);
     const wireOptions = { allowUnmatchedImages: options.allowUnmatchedImages, publicImages: checkPublicImages(scope, options.publicImages) };
+    const kinds = registryScope.declarePodKinds(scope, checkPodBearingKinds(scope, options.podBearingKinds));
     const wired: WiredBearer[] = [];
     // Finding new pod bearers walks the subtree: once per synth, not once per chart (see SynthPassTracker);
     // the pass fingerprint also changes whenever a wired bearer or a source changed.
     const problems: { fingerprint?: string; value?: string[] } = {};
     scope.node.addValidation({
       validate: () => registryScope.passes.memoize(problems, () => {
-        for (const bearer of podBearersUnder(scope, registryScope)) {
+        for (const bearer of podBearersUnder(scope, registryScope, kinds)) {
           const handle = registryScope.adopt(bearer, wireOptions);
           if (handle) wired.push(handle);
         }
@@ -57,13 +69,13 @@ export class PullSecretWiring {
 }
 
 /** Pod bearers under `scope` that nothing wires yet; one pass over the subtree. */
-function podBearersUnder(scope: IConstruct, registryScope: RegistryScope): PodBearer[] {
+function podBearersUnder(scope: IConstruct, registryScope: RegistryScope, kinds: PodKinds): PodBearer[] {
   const found: PodBearer[] = [];
   for (const construct of scope.node.findAll()) {
     if (construct instanceof kplus.AbstractPod) {
       if (!registryScope.isWired(ApiObject.of(construct))) found.push(podBearerOfPlus(construct));
     } else if (construct instanceof ApiObject && !(construct.node.scope instanceof kplus.AbstractPod) && !registryScope.isWired(construct)) {
-      const bearer = podBearerOfApiObject(construct);
+      const bearer = podBearerOfApiObject(construct, kinds);
       if (bearer) found.push(bearer);
     }
   }

@@ -13,6 +13,7 @@ import { anyFailing, pullRecords, readEventList } from '../events/pull-records';
 import { WorkloadIndex } from '../events/workloads';
 import { InputError } from '../manifests/input-error';
 import { dns1123LabelProblem } from '../rules/kube-names';
+import { parsePodKindFlag, PodKind, PodKinds } from '../rules/pod-kinds';
 
 /** Where `events` reads and writes; `process` fits. */
 export interface EventsIo {
@@ -52,6 +53,10 @@ Options:
                            construct-metadata.json and the cdk8s.io/metadata.addr
                            label), and say what to fix
   -o, --format table|json  output format (default: table)
+  --pod-kind GROUP/KIND=/json/pointer
+                           with --manifests: objects of this API group and kind
+                           run pods, with the pod spec at this JSON pointer
+                           (repeatable), as for verify
   -n, --namespace NS       only pods of namespace NS; manifests objects without a
                            namespace are taken to be in NS (default: "${DEFAULT_NAMESPACE}")
   -h, --help               show this help
@@ -65,6 +70,7 @@ interface EventsArgs {
   readonly manifests?: string;
   readonly format: 'table' | 'json';
   readonly namespace?: string;
+  readonly podKinds: PodKind[];
 }
 
 /** Bad command-line arguments. */
@@ -109,7 +115,7 @@ async function explain(args: EventsArgs, io: EventsIo): Promise<EventsResult> {
   const list = readEventList(parseEventsText(text, source), source);
   const index: WorkloadIndex | undefined = args.manifests === undefined
     ? undefined
-    : loadWorkloadIndex(args.manifests, args.namespace ?? DEFAULT_NAMESPACE);
+    : loadWorkloadIndex(args.manifests, args.namespace ?? DEFAULT_NAMESPACE, new PodKinds(args.podKinds));
   const records = pullRecords(list.events).filter((r) => args.namespace === undefined || r.namespace === args.namespace);
   const entries = records.map((record): PullEntry => {
     if (index === undefined) return { record, fix: fixFor(record, undefined) };
@@ -134,10 +140,11 @@ function parseEventsArgs(argv: string[]): EventsArgs | 'help' {
     parsed = parseArgs({
       args: argv,
       options: {
-        manifests: { type: 'string' },
-        format: { type: 'string', short: 'o' },
-        namespace: { type: 'string', short: 'n' },
-        help: { type: 'boolean', short: 'h' },
+        'manifests': { type: 'string' },
+        'format': { type: 'string', short: 'o' },
+        'namespace': { type: 'string', short: 'n' },
+        'pod-kind': { type: 'string', multiple: true },
+        'help': { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
       strict: true,
@@ -162,9 +169,15 @@ function parseEventsArgs(argv: string[]): EventsArgs | 'help' {
   if (positionals.length > 1) {
     throw new UsageError(`events takes one FILE, not ${positionals.length}`);
   }
+  const podKinds = (values['pod-kind'] ?? []).map((value) => {
+    const podKind = parsePodKindFlag(value);
+    if ('problem' in podKind) throw new UsageError(`--pod-kind: ${podKind.problem}`);
+    return podKind.podKind;
+  });
   return {
     file: positionals[0],
     format,
+    podKinds,
     ...(values.manifests === undefined ? {} : { manifests: values.manifests }),
     ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
   };

@@ -40,10 +40,11 @@ export interface EventsResult {
  * ```
  * { "schemaVersion": 1, "source": string, "manifests": string | null, "namespace": string | null,
  *   "summary": { "events", "pullEvents", "otherObjects", "pulls", "pulled", "pulling", "failing": number },
- *   "pulls": [{ "namespace", "pod", "container", "image": string,
+ *   "pulls": [{ "namespace", "pod", "container", "image": string,  // container: "" when the event names none
  *               "status": "pulled" | "pulling" | "failing",
  *               "reason": "unauthorized" | "not-found" | "rate-limited" | "unreachable" | "unknown" | null,
  *               "message": string, "count": number,           // message: the runtime's error when failing; one line
+ *               "volume": string | null,                       // the image volume pulling the image (with --manifests)
  *               "lastEvent": string, "lastSeen": string | null, // kubelet reason; RFC 3339
  *               "failures": number, "recovered": boolean, "retrying": boolean, "waitingReason": string | null,
  *               "workload": { "kind", "name", "namespace", "file": string, "document": number } | null,
@@ -72,6 +73,7 @@ export function toEventsJson(result: EventsResult): Record<string, unknown> {
       reason: r.reason,
       message: sanitize(r.message),
       count: r.count,
+      volume: workload?.volume ?? null,
       lastEvent: r.lastEvent,
       lastSeen: r.lastSeen === undefined ? null : new Date(r.lastSeen).toISOString(),
       failures: r.failures,

@@ -32,8 +32,8 @@ export function formatJunit(result: VerifyResult): string {
 }
 
 function testCase(f: Finding): string[] {
-  const name = f.container !== undefined
-    ? `${f.container} ${f.image ?? '(no image)'}`
+  const name = f.container !== undefined || f.volume !== undefined
+    ? `${f.container ?? `volume ${f.volume}`} ${f.image ?? '(no image)'}`
     : f.secret !== undefined ? `pull secret "${f.secret}" at ${f.path || '/'}` : f.path || '/';
   const open = `    <testcase classname="${attribute(`${f.namespace}/${f.kind}/${f.name}`)}" name="${attribute(name)}" file="${attribute(f.file)}">`;
   const where = `${f.file}#${f.document} ${f.path || '/'}`;

@@ -14,6 +14,7 @@ import { formatJson, formatTable } from './verify-report';
 import { InputError } from '../manifests/input-error';
 import { MAX_MANIFEST_BYTES } from '../manifests/manifests';
 import { dns1123LabelProblem } from '../rules/kube-names';
+import { parsePodKindFlag, PodKind } from '../rules/pod-kinds';
 import { publicImagePatternProblem } from '../rules/public-images';
 import { hasProblems } from '../verify/findings';
 import { HttpTransport } from '../verify/http';
@@ -77,6 +78,11 @@ Options of verify:
   --public-image PATTERN     images under this normalized repository prefix are
                              public: "registry.k8s.io", "docker.io/library" (the
                              official images), "docker.io/library/nginx" (repeatable)
+  --pod-kind GROUP/KIND=/json/pointer
+                             objects of this API group and kind run pods, with the
+                             pod spec at this JSON pointer, besides the kinds known
+                             out of the box (repeatable), e.g.
+                             "apps.example.com/Worker=/spec/template/spec"
   --strict                   an image with no credential that no --public-image
                              pattern allows is a problem, not info
   --insecure-registry HOST[:PORT]
@@ -98,7 +104,7 @@ allowed), 1 problems found, 2 usage or input error.
 `;
 
 /** Bad command-line arguments. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 interface VerifyArgs {
   readonly online: boolean;
@@ -106,6 +112,7 @@ interface VerifyArgs {
   readonly namespace: string;
   readonly insecureRegistries: string[];
   readonly publicImages: string[];
+  readonly podKinds: PodKind[];
   readonly strict: boolean;
   readonly concurrency: number;
   readonly timeoutMs: number;
@@ -148,6 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
       defaultNamespace: args.namespace,
       insecureRegistries: args.insecureRegistries,
       publicImages: args.publicImages,
+      podKinds: args.podKinds,
       strict: args.strict,
       concurrency: args.concurrency,
       timeoutMs: args.timeoutMs,
@@ -214,6 +222,7 @@ const VERIFY_OPTIONS = {
   'namespace': { type: 'string', short: 'n' },
   'insecure-registry': { type: 'string', multiple: true },
   'public-image': { type: 'string', multiple: true },
+  'pod-kind': { type: 'string', multiple: true },
   'strict': { type: 'boolean' },
   'concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
@@ -244,6 +253,7 @@ function parseCommandLine(argv: readonly string[]): Command {
     namespace: DEFAULT_NAMESPACE,
     insecureRegistries: [],
     publicImages: [],
+    podKinds: [],
     strict: false,
     concurrency: DEFAULT_CONCURRENCY,
     timeoutMs: DEFAULT_TIMEOUT_MS,
@@ -315,12 +325,22 @@ function applyOption(args: MutableArgs, name: string, flag: string, value: strin
       args.publicImages.push(value);
       break;
     }
+    case 'pod-kind':
+      args.podKinds.push(podKindOption(flag, value));
+      break;
     case 'concurrency':
       args.concurrency = positiveInteger(flag, value);
       break;
     default: // timeout-ms
       args.timeoutMs = positiveInteger(flag, value);
   }
+}
+
+/** A `--pod-kind` value, checked (the same rules as PodBearingKind.custom in code). */
+export function podKindOption(flag: string, value: string): PodKind {
+  const parsed = parsePodKindFlag(value);
+  if ('problem' in parsed) throw new UsageError(`${flag}: ${parsed.problem}`);
+  return parsed.podKind;
 }
 
 function positiveInteger(flag: string, text: string): number {

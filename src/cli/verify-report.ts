@@ -2,7 +2,7 @@
  * Report formats: a table for people, JSON for tools. Both are built from
  * findings only, which never hold secret values.
  */
-import { Finding, FindingSummary, oneLine, summarize } from '../verify/findings';
+import { Finding, FindingSummary, isImageFinding, oneLine, summarize } from '../verify/findings';
 import { VerifyResult } from '../verify/verify';
 
 /**
@@ -14,12 +14,12 @@ import { VerifyResult } from '../verify/verify';
  *   "schemaVersion": 1,
  *   "mode": "offline" | "online",
  *   "summary": {
- *     "files": number, "objects": number, "images": number,  // images: container image findings
+ *     "files": number, "objects": number, "images": number,  // images: image findings (containers and image volumes)
  *     "total": number, "ok": number, "info": number, "warnings": number, "problems": number,
  *     "byStatus": { "<status>": number, ... }                 // every status, 0 when unseen
  *   },
  *   "findings": [{
- *     "status": "ok" | "public" | "no-credential" | "produced-in-cluster" | "expected-in-cluster"
+ *     "status": "ok" | "public" | "not-pulled" | "no-credential" | "produced-in-cluster" | "expected-in-cluster"
  *             | "no-matching-credential" | "invalid-image" | "secret-wrong-type" | "secret-invalid"
  *             | "secret-wrong-namespace" | "duplicate-secret"
  *             | "pullable" | "unauthorized" | "not-found" | "unreachable" | "registry-error" | "timed-out",
@@ -28,7 +28,9 @@ import { VerifyResult } from '../verify/verify';
  *     "file": string, "document": number,                     // document: 1-based YAML document index
  *     "path": string,                                         // JSON pointer within the document
  *     "kind": string, "namespace": string, "name": string,
- *     "container": string | null, "image": string | null,
+ *     "container": string | null,  // image findings of containers (init and ephemeral too)
+ *     "volume": string | null,     // image findings of image volumes (spec.volumes[].image)
+ *     "image": string | null,
  *     "secret": string | null,     // secret findings: the secret; image findings: the first of "secrets"
  *                                  // (online, when pullable: the secret that pulled)
  *     "secrets": string[],         // image findings: the secrets that match ("ok"), make the credential in
@@ -57,6 +59,7 @@ export interface JsonFinding {
   readonly namespace: string;
   readonly name: string;
   readonly container: string | null;
+  readonly volume: string | null;
   readonly image: string | null;
   readonly secret: string | null;
   readonly secrets: readonly string[];
@@ -71,7 +74,7 @@ export function toJsonReport(result: VerifyResult): JsonReport {
     summary: {
       files: result.files,
       objects: result.objects,
-      images: result.findings.filter((f) => f.container !== undefined).length,
+      images: result.findings.filter(isImageFinding).length,
       ...summarize(result.findings),
     },
     findings: result.findings.map((f) => ({
@@ -84,6 +87,7 @@ export function toJsonReport(result: VerifyResult): JsonReport {
       namespace: f.namespace,
       name: f.name,
       container: f.container ?? null,
+      volume: f.volume ?? null,
       image: f.image ?? null,
       secret: f.secret ?? null,
       secrets: f.secrets ?? (f.secret === undefined ? [] : [f.secret]),
@@ -107,7 +111,7 @@ export function formatTable(result: VerifyResult): string {
   const rows = result.findings.map((f) => [
     f.status,
     `${f.namespace}/${f.kind}/${f.name}`,
-    f.container ?? '-',
+    f.container ?? (f.volume === undefined ? '-' : `volume ${f.volume}`),
     f.image ?? '-',
     // Where to look is worth the width only when there is something to fix.
     f.severity === 'ok' || f.severity === 'info' ? f.message : `${f.message} [${f.file}#${f.document} ${f.path}]`,

@@ -15,8 +15,8 @@ import { isPodBearer, objectsOfDocument } from '../manifests/manifest-object';
 import { readDocumentTexts } from '../manifests/manifest-stream';
 import { findManifestFiles, ManifestObject } from '../manifests/manifests';
 import { parseDocumentText } from '../manifests/yaml-documents';
-import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { PodKinds, readPointer } from '../rules/pod-kinds';
 
 /** The largest events file (or standard input) read: 64 MiB. */
 export const MAX_EVENTS_BYTES = 64 * 1024 * 1024;
@@ -135,7 +135,7 @@ function lineAt(text: string, offset: number): number {
  * a document at a time (manifests.ts keeps no labels, so this reads them
  * itself); `defaultNamespace` is where objects without one are applied.
  */
-export function loadWorkloadIndex(location: string, defaultNamespace: string): WorkloadIndex {
+export function loadWorkloadIndex(location: string, defaultNamespace: string, kinds: PodKinds = PodKinds.BUILT_IN): WorkloadIndex {
   if (location === STDIN_PATH) {
     throw new InputError('--manifests takes a folder or a file; standard input is for the events');
   }
@@ -145,9 +145,9 @@ export function loadWorkloadIndex(location: string, defaultNamespace: string): W
     let documents = 0;
     readDocumentTexts(file, (text, firstLine) => {
       documents += parseDocumentText(text, firstLine, file, documents, (parsed) => {
-        for (const object of objectsOfDocument(parsed, file)) {
+        for (const object of objectsOfDocument(parsed, file, kinds)) {
           objects.push(object);
-          const label = isPodBearer(object) ? addressLabelOf(readPointer(parsed.value, object.pointer), object.kind) : undefined;
+          const label = isPodBearer(object) ? addressLabelOf(readPointer(parsed.value, object.pointer), object.podSpecPath) : undefined;
           if (label !== undefined) labels.set(object, label);
         }
       });
@@ -157,8 +157,7 @@ export function loadWorkloadIndex(location: string, defaultNamespace: string): W
 }
 
 /** The `cdk8s.io/metadata.addr` label of the pod template (or of the object itself). */
-function addressLabelOf(value: unknown, kind: string): string | undefined {
-  const specPath = podKindOf(kind)?.specPath ?? '/spec';
+function addressLabelOf(value: unknown, specPath: string): string | undefined {
   const templatePath = specPath.slice(0, -'/spec'.length);
   for (const labelsPath of [`${templatePath}/metadata/labels`, '/metadata/labels']) {
     const labels = readPointer(value, labelsPath);

@@ -12,8 +12,9 @@ import { isPodBearer } from '../manifests/manifest-object';
 import { ManifestObject } from '../manifests/manifests';
 import { ObjectIndex } from '../manifests/object-index';
 import { matchingRegistryKeys } from '../rules/keyring';
-import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { CONTAINER_LISTS, podImages } from '../rules/pod-images';
+import { readPointer } from '../rules/pod-kinds';
 
 /** The label cdk8s-plus puts on every pod template: `Names.toLabelValue` of the workload construct. */
 export const CDK8S_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
@@ -60,7 +61,9 @@ export function podNameMatches(kind: string, name: string, pod: string): boolean
     case 'CronJob':
       return generatedFrom(`${name}-`, DIGITS, pod);
     default:
-      return false;
+      // Custom resources and ReplicationControllers name their pods after themselves, each controller its own way
+      // (Argo Rollouts and Knative through ReplicaSets, OpenKruise by ordinal or suffix): the name and a dash.
+      return pod.startsWith(`${name}-`) && pod.length > name.length + 1;
   }
 }
 
@@ -170,6 +173,8 @@ export interface PodWorkload {
   /** The ServiceAccount the pull secrets were copied from; null when the pod spec names its own. */
   readonly serviceAccount: string | null;
   readonly pullSecrets: readonly PullSecretUse[];
+  /** The image volume that pulls the image, for events that name no container (the kubelet gives image volume pulls no fieldPath). */
+  readonly volume: string | null;
 }
 
 /** A pod-bearing object of the manifests, with its pod template's address label. */
@@ -231,6 +236,7 @@ export class WorkloadIndex {
       construct: this.constructOf(chosen),
       serviceAccount,
       pullSecrets: refs.map((ref) => this.use(ref.name, ref.from, namespace, image)),
+      volume: container === '' ? imageVolumeOf(object, image) ?? null : null,
     };
   }
 
@@ -311,13 +317,22 @@ function appendTo(map: Map<string, Map<string, WorkloadObject[]>>, namespace: st
 
 /** The pod spec of a pod-bearing object's projection. */
 function podSpecOf(object: ManifestObject): Record<string, unknown> {
-  const spec = readPointer(object.body, podKindOf(object.kind)?.specPath ?? '/spec');
+  const spec = readPointer(object.body, object.podSpecPath ?? '/spec');
   return isPlainObject(spec) ? spec : {};
 }
 
 function containersOf(object: ManifestObject): Array<{ name?: unknown }> {
   const spec = podSpecOf(object);
-  return [spec.initContainers, spec.containers].flatMap((list) => (Array.isArray(list) ? list.filter(isPlainObject) : []));
+  return CONTAINER_LISTS.flatMap(({ field }) => (Array.isArray(spec[field]) ? (spec[field] as unknown[]).filter(isPlainObject) : []));
+}
+
+/**
+ * The image volume of a workload's pod that pulls `image`: the kubelet's
+ * events for image volumes name the pod only (no fieldPath), so the image
+ * tells which volume it was.
+ */
+export function imageVolumeOf(object: ManifestObject, image: string): string | undefined {
+  return podImages(podSpecOf(object)).find((podImage) => podImage.source === 'volume' && podImage.image === image)?.name;
 }
 
 /** Distinct non-empty names of an `imagePullSecrets` list, in order. */

@@ -4,9 +4,13 @@
  * the objects that matter rather than the manifests' size. The projection
  * keeps the object's shape (the same JSON pointers reach the same fields):
  *
- * - pod-bearing kinds: at the kind's pod-spec path, `containers` and
- *   `initContainers` (each entry's `name` and `image`), `imagePullSecrets`
- *   (each entry's `name`), `serviceAccountName` and `serviceAccount`;
+ * - pod-bearing kinds (by API group and kind: rules/pod-kinds.ts, with the
+ *   run's custom kinds): at the kind's pod-spec path, `containers`,
+ *   `initContainers` and `ephemeralContainers` (each entry's `name`, `image`
+ *   and `imagePullPolicy`), `volumes` (an image volume's `name` and
+ *   `image.reference` and `image.pullPolicy`; `null` for other volumes, so
+ *   indexes stay), `imagePullSecrets` (each entry's `name`),
+ *   `serviceAccountName` and `serviceAccount`;
  * - core Secrets: `type`, the pull-secret keys of `data` and `stringData`,
  *   the Rancher labels and annotations, and a digest of the whole object;
  * - ServiceAccounts: `imagePullSecrets`;
@@ -16,7 +20,8 @@
  *   annotations of the Secret they make (as `metadata`);
  * - anything else: nothing beyond kind, apiVersion, name and namespace.
  *
- * A pod spec whose `containers`, `initContainers` or `imagePullSecrets`
+ * A pod spec whose `containers`, `initContainers`, `ephemeralContainers`,
+ * `volumes` or `imagePullSecrets`
  * (or a ServiceAccount whose `imagePullSecrets`) is set but is not a list is
  * refused as input ({@link InputError}): the API server would refuse it too,
  * and skipping it would hide its images.
@@ -26,8 +31,9 @@ import { describePosition, InputError } from './input-error';
 import { isProducerKind, producedSecretFields, producedSecretMetadata, ProducedSecretFields } from './producer-object';
 import { MAX_NESTING, ParsedDocument } from './yaml-documents';
 import { DOCKER_CFG_KEY, DOCKER_CONFIG_JSON_KEY } from '../rules/dockerconfigjson';
-import { apiGroupOf, podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { CONTAINER_LISTS } from '../rules/pod-images';
+import { apiGroupOf, PodKinds, readPointer } from '../rules/pod-kinds';
 import { RANCHER_IGNORE_NAMESPACES_ANNOTATION, RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL } from '../rules/rancher';
 
 /** One Kubernetes object read from a manifest file. */
@@ -48,9 +54,11 @@ export interface ManifestObject {
   readonly body: Readonly<Record<string, unknown>>;
   /** Core Secrets: a digest of the whole object as parsed (key order aside), to tell a different duplicate from a repeat. */
   readonly digest?: string;
+  /** Pod bearers only: JSON pointer of the pod spec (in the object and in `body`). */
+  readonly podSpecPath?: string;
 }
 
-const POD_SPEC_LISTS = ['initContainers', 'containers', 'imagePullSecrets'] as const;
+const POD_SPEC_LISTS = ['initContainers', 'containers', 'ephemeralContainers', 'volumes', 'imagePullSecrets'] as const;
 const PULL_SECRET_DATA_KEYS = [DOCKER_CONFIG_JSON_KEY, DOCKER_CFG_KEY];
 const RANCHER_KEYS = [RANCHER_PROJECT_ID_KEY, RANCHER_PROJECT_SCOPED_SECRET_LABEL, RANCHER_IGNORE_NAMESPACES_ANNOTATION];
 /** The body of objects the checks do not look into. */
@@ -58,13 +66,16 @@ const EMPTY_BODY: Readonly<Record<string, unknown>> = Object.freeze({});
 /** Kinds whose typed lists (`SecretList`, ...) must hold a list of items. */
 const CHECKED_KINDS = new Set(['Secret', 'ServiceAccount', 'Namespace']);
 
-/** The objects of one parsed document: the object itself, or a List's items. Null documents give none. */
-export function objectsOfDocument(parsed: ParsedDocument, file: string): ManifestObject[] {
+/**
+ * The objects of one parsed document: the object itself, or a List's items.
+ * Null documents give none. `kinds`: the pod-bearing kinds of this run.
+ */
+export function objectsOfDocument(parsed: ParsedDocument, file: string, kinds: PodKinds = PodKinds.BUILT_IN): ManifestObject[] {
   const value = parsed.value;
   if (value === null || value === undefined) {
     return []; // an empty document, e.g. after a trailing `---`
   }
-  const object = kubeObject(value, parsed, file, '', undefined);
+  const object = kubeObject(value, parsed, file, '', undefined, kinds);
   if (!object.kind.endsWith('List') || !isPlainObject(value)) {
     return [object];
   }
@@ -72,9 +83,9 @@ export function objectsOfDocument(parsed: ParsedDocument, file: string): Manifes
   const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
   const items = value.items;
   if (Array.isArray(items)) {
-    return items.map((item, i) => kubeObject(item, parsed, file, `/items/${i}`, itemKind));
+    return items.map((item, i) => kubeObject(item, parsed, file, `/items/${i}`, itemKind, kinds));
   }
-  if (items !== undefined && items !== null && (itemKind === undefined || CHECKED_KINDS.has(itemKind) || podKindOf(itemKind) !== undefined)) {
+  if (items !== undefined && items !== null && (itemKind === undefined || CHECKED_KINDS.has(itemKind) || kinds.hasKind(itemKind))) {
     const position = parsed.locate('/items');
     throw new InputError(`is not a valid ${object.kind === 'List' ? 'List' : 'typed list'}: /items must be a list, found ${describe(items)} (${describePosition(position)})`,
       file, parsed.document, position);
@@ -82,11 +93,9 @@ export function objectsOfDocument(parsed: ParsedDocument, file: string): Manifes
   return [object];
 }
 
-/** Whether the object runs pods, by kind and API group. */
-export function isPodBearer(object: Pick<ManifestObject, 'kind' | 'apiVersion'>): boolean {
-  const podKind = podKindOf(object.kind);
-  // Items of typed lists carry no apiVersion: trust the kind there.
-  return podKind !== undefined && (object.apiVersion === '' || podKind.groups.includes(apiGroupOf(object.apiVersion)));
+/** Whether the object runs pods (by API group and kind, decided when it was read). */
+export function isPodBearer(object: Pick<ManifestObject, 'podSpecPath'>): object is ManifestObject & { readonly podSpecPath: string } {
+  return object.podSpecPath !== undefined;
 }
 
 /** Whether the core API group holds objects of this apiVersion (`''` for typed list items). */
@@ -109,7 +118,9 @@ export function isChecked(object: ManifestObject): boolean {
   return isPodBearer(object) || isProducer(object) || (CHECKED_KINDS.has(object.kind) && isCoreGroup(object.apiVersion));
 }
 
-function kubeObject(value: unknown, parsed: ParsedDocument, file: string, pointer: string, defaultKind: string | undefined): ManifestObject {
+function kubeObject(
+  value: unknown, parsed: ParsedDocument, file: string, pointer: string, defaultKind: string | undefined, kinds: PodKinds,
+): ManifestObject {
   const where = pointer === '' ? '' : ` (at ${pointer})`;
   const failAs = (what: string, problem: string, field: string) => {
     const position = parsed.locate(pointer + field);
@@ -148,8 +159,11 @@ function kubeObject(value: unknown, parsed: ParsedDocument, file: string, pointe
   if (typeof namespace === 'string' && namespace !== '') identity.namespace = detach(namespace);
   // The kind is one of a fixed set here, so naming it quotes nothing.
   const invalid: Fail = (field, problem) => failAs(`a valid ${identity.kind}`, problem, field);
-  if (isPodBearer(identity)) {
-    identity.body = podBearerBody(value, identity.kind, invalid);
+  // Items of typed lists carry no apiVersion: only Kubernetes' own kinds are taken for pods there.
+  const podKind = kinds.of(identity.apiVersion, identity.kind);
+  if (podKind !== undefined) {
+    identity.podSpecPath = podKind.podSpecPath;
+    identity.body = podBearerBody(value, podKind.podSpecPath, invalid);
   } else if (isCoreGroup(identity.apiVersion) && identity.kind === 'Secret') {
     identity.body = secretBody(value);
     identity.digest = digestOf(value, () => fail(`it is nested more than ${MAX_NESTING} levels deep`));
@@ -169,8 +183,7 @@ function kubeObject(value: unknown, parsed: ParsedDocument, file: string, pointe
 
 type Fail = (field: string, problem: string) => InputError;
 
-function podBearerBody(value: Record<string, unknown>, kind: string, fail: Fail): Record<string, unknown> {
-  const specPath = podKindOf(kind)!.specPath;
+function podBearerBody(value: Record<string, unknown>, specPath: string, fail: Fail): Record<string, unknown> {
   const spec = readPointer(value, specPath);
   if (!isPlainObject(spec)) {
     return {}; // no pod template: nothing will run
@@ -182,17 +195,21 @@ function podBearerBody(value: Record<string, unknown>, kind: string, fail: Fail)
     }
   }
   const projected: Record<string, unknown> = {};
-  for (const list of ['initContainers', 'containers'] as const) {
-    const containers = spec[list];
+  for (const { field } of CONTAINER_LISTS) {
+    const containers = spec[field];
     if (Array.isArray(containers)) {
-      projected[list] = containers.map((container: unknown) => {
+      projected[field] = containers.map((container: unknown) => {
         if (!isPlainObject(container)) return null;
-        const kept: { name?: string; image?: string } = {};
+        const kept: { name?: string; image?: string; imagePullPolicy?: string } = {};
         if (typeof container.name === 'string') kept.name = detach(container.name);
         if (typeof container.image === 'string') kept.image = detach(container.image);
+        if (typeof container.imagePullPolicy === 'string') kept.imagePullPolicy = detach(container.imagePullPolicy);
         return kept;
       });
     }
+  }
+  if (Array.isArray(spec.volumes)) {
+    projected.volumes = spec.volumes.map(imageVolumeOf);
   }
   const pullSecrets = pullSecretList(spec.imagePullSecrets, `${specPath}/imagePullSecrets`, fail);
   if (pullSecrets !== undefined) projected.imagePullSecrets = pullSecrets;
@@ -202,6 +219,17 @@ function podBearerBody(value: Record<string, unknown>, kind: string, fail: Fail)
   }
   // The pod spec at its path, e.g. { spec: { template: { spec } } }.
   return specPath.split('/').slice(1).reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), projected);
+}
+
+/** An image volume as kept: its name, reference and pull policy; null for any other volume (indexes stay). */
+function imageVolumeOf(volume: unknown): Record<string, unknown> | null {
+  if (!isPlainObject(volume) || !isPlainObject(volume.image)) return null;
+  const image: { reference?: string; pullPolicy?: string } = {};
+  if (typeof volume.image.reference === 'string') image.reference = detach(volume.image.reference);
+  if (typeof volume.image.pullPolicy === 'string') image.pullPolicy = detach(volume.image.pullPolicy);
+  const kept: { name?: string; image: typeof image } = { image };
+  if (typeof volume.name === 'string') kept.name = detach(volume.name);
+  return kept;
 }
 
 /** `imagePullSecrets` entries: `{ name }` when the entry has a string name, `{}` otherwise. */

@@ -15,6 +15,7 @@ import { isChecked, ManifestObject as KubeManifestObject, objectsOfDocument } fr
 import { DocumentSplitter, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './manifest-stream';
 import { parseDocumentText } from './yaml-documents';
 import { fileTypeOf } from '../io/bounded-file';
+import { PodKinds } from '../rules/pod-kinds';
 
 export { MAX_MANIFEST_BYTES, STDIN_NAME, STDIN_PATH } from './manifest-stream';
 
@@ -73,13 +74,13 @@ export function findManifestFiles(paths: readonly string[]): string[] {
  * {@link findManifestFiles} returns them (`-` reads standard input, named
  * `<stdin>`). Throws {@link InputError} for unreadable or malformed input.
  */
-export function forEachManifestObject(files: readonly string[], visit: (object: ManifestObject) => void): void {
+export function forEachManifestObject(files: readonly string[], visit: (object: ManifestObject) => void, kinds: PodKinds = PodKinds.BUILT_IN): void {
   for (const file of files) {
     const name = file === STDIN_PATH ? STDIN_NAME : file;
     let documents = 0;
     readDocumentTexts(file, (text, firstLine) => {
       documents += parseDocumentText(text, firstLine, name, documents, (parsed) => {
-        for (const object of objectsOfDocument(parsed, name)) visit(object);
+        for (const object of objectsOfDocument(parsed, name, kinds)) visit(object);
       });
     });
   }
@@ -95,22 +96,25 @@ export interface ManifestRead {
   readonly checked: ManifestObject[];
 }
 
-/** Reads the manifests at `paths` (see {@link findManifestFiles}), keeping only the objects the checks use. */
-export function readManifests(paths: readonly string[]): ManifestRead {
+/**
+ * Reads the manifests at `paths` (see {@link findManifestFiles}), keeping only
+ * the objects the checks use; `kinds`: the pod-bearing kinds of this run.
+ */
+export function readManifests(paths: readonly string[], kinds: PodKinds = PodKinds.BUILT_IN): ManifestRead {
   const files = findManifestFiles(paths);
   const checked: ManifestObject[] = [];
   let objects = 0;
   forEachManifestObject(files, (object) => {
     objects++;
     if (isChecked(object)) checked.push(object);
-  });
+  }, kinds);
   return { files: files.length, objects, checked };
 }
 
 /** Reads every object from the manifests named by `paths` (see {@link findManifestFiles}). */
-export function loadManifests(paths: readonly string[]): ManifestObject[] {
+export function loadManifests(paths: readonly string[], kinds: PodKinds = PodKinds.BUILT_IN): ManifestObject[] {
   const objects: ManifestObject[] = [];
-  forEachManifestObject(findManifestFiles(paths), (object) => objects.push(object));
+  forEachManifestObject(findManifestFiles(paths), (object) => objects.push(object), kinds);
   return objects;
 }
 
@@ -119,11 +123,11 @@ export function loadManifests(paths: readonly string[]): ManifestObject[] {
  * document that is malformed YAML or no Kubernetes object throws
  * {@link InputError}. `List` documents give their items.
  */
-export function parseManifests(text: string, file: string): ManifestObject[] {
+export function parseManifests(text: string, file: string, kinds: PodKinds = PodKinds.BUILT_IN): ManifestObject[] {
   const objects: ManifestObject[] = [];
   let documents = 0;
   const splitter = new DocumentSplitter((documentText, firstLine) => {
-    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => objects.push(...objectsOfDocument(parsed, file)));
+    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => objects.push(...objectsOfDocument(parsed, file, kinds)));
   });
   splitter.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   splitter.end();

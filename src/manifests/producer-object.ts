@@ -11,8 +11,8 @@
  */
 import { templateServers } from './template-servers';
 import { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../rules/dockerconfigjson';
-import { apiGroupOf } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { apiGroupOf } from '../rules/pod-kinds';
 
 /** The API group of ExternalSecret. */
 export const EXTERNAL_SECRETS_GROUP = 'external-secrets.io';

@@ -9,6 +9,7 @@ export const FINDING_STATUSES = [
   // offline
   'ok',
   'public',
+  'not-pulled',
   'no-credential',
   'produced-in-cluster',
   'expected-in-cluster',
@@ -39,6 +40,8 @@ export const SEVERITY: Readonly<Record<FindingStatus, Severity>> = {
   'pullable': 'ok',
   // Under a public image pattern (--public-image, publicImages): pulled without credentials, as intended.
   'public': 'ok',
+  // Pull policy Never: the kubelet only uses what the node has, so no credential is ever needed.
+  'not-pulled': 'ok',
   // Most likely a public image; only an online anonymous pull could tell. A problem under --strict.
   'no-credential': 'info',
   // An ExternalSecret or SealedSecret of the manifests makes the pull secret in the cluster: its credential cannot be read here.
@@ -78,8 +81,10 @@ export interface FindingLocation {
 
 /** One result of the preflight. */
 export interface Finding extends FindingLocation {
-  /** The container, for image findings. */
+  /** The container, for image findings of containers (init and ephemeral ones too). */
   readonly container?: string;
+  /** The image volume, for image findings of image volumes (`spec.volumes[].image`). */
+  readonly volume?: string;
   /** The image as written, for image findings. */
   readonly image?: string;
   /**
@@ -118,6 +123,7 @@ export function oneLine(text: string): string {
 /** The optional fields of a finding, and a severity other than its status's. */
 export interface FindingExtra {
   readonly container?: string;
+  readonly volume?: string;
   readonly image?: string;
   readonly secret?: string;
   readonly secrets?: readonly string[];
@@ -131,6 +137,7 @@ export function finding(location: FindingLocation, status: FindingStatus, messag
   return {
     ...location,
     ...(extra.container === undefined ? {} : { container: extra.container }),
+    ...(extra.volume === undefined ? {} : { volume: extra.volume }),
     ...(extra.image === undefined ? {} : { image: extra.image }),
     ...(secret === undefined ? {} : { secret }),
     ...(extra.secrets === undefined || extra.secrets.length === 0 ? {} : { secrets: extra.secrets }),
@@ -168,6 +175,11 @@ export function summarize(findings: readonly Finding[]): FindingSummary {
     problems: bySeverity.problem,
     byStatus,
   };
+}
+
+/** Whether the finding is about one image (of a container or an image volume), not a pull secret. */
+export function isImageFinding(f: Pick<Finding, 'container' | 'volume'>): boolean {
+  return f.container !== undefined || f.volume !== undefined;
 }
 
 /** Whether any finding fails the preflight. */

@@ -64,9 +64,9 @@ export type ImageResult =
   };
 
 /** Judges one image of a pod. */
-export function checkImage(image: unknown, secrets: PodPullSecrets, policy: ImagePolicy): ImageResult {
+export function checkImage(image: unknown, secrets: PodPullSecrets, policy: ImagePolicy, noImage = 'the container has no image'): ImageResult {
   if (typeof image !== 'string' || image === '') {
-    return { status: 'invalid-image', message: 'the container has no image' };
+    return { status: 'invalid-image', message: noImage };
   }
   let reference: ImageReference;
   try {

@@ -14,8 +14,9 @@ import { describeProducedType, ProducedSecretFields } from '../manifests/produce
 import { isPullSecretType } from '../manifests/pull-secrets';
 import { closestName } from '../rules/edit-distance';
 import { ImageReference } from '../rules/image-reference';
-import { podKindOf, readPointer } from '../rules/kube-kinds';
 import { isPlainObject } from '../rules/objects';
+import { describeImageSource, isPulled, podImages } from '../rules/pod-images';
+import { readPointer } from '../rules/pod-kinds';
 import { publicImagePatterns } from '../rules/public-images';
 
 export { MatchedCredential } from './image-check';
@@ -63,8 +64,6 @@ export interface OfflineResult {
   /** The images with matching credentials. */
   readonly candidates: PullCandidate[];
 }
-
-const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
 /** Runs the offline checks on objects read by {@link loadManifests}. */
 export function checkOffline(objects: readonly ManifestObject[], options: OfflineOptions = {}): OfflineResult {
@@ -160,7 +159,7 @@ function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
 
 function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink): void {
   const { findings, candidates, shared } = sink;
-  const specPointer = podKindOf(object.kind)!.specPath;
+  const specPointer = object.podSpecPath!;
   const spec = readPointer(object.body, specPointer);
   if (!isPlainObject(spec)) {
     return; // no pod template: nothing will run
@@ -223,24 +222,26 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink):
     }
   }
 
-  for (const list of CONTAINER_LISTS) {
-    const containers = spec[list];
-    if (!Array.isArray(containers)) continue;
-    containers.forEach((container: unknown, i) => {
-      const pointer = `/${list}/${i}/image`;
-      const name = isPlainObject(container) && typeof container.name === 'string' ? container.name : `${list}[${i}]`;
-      const image = isPlainObject(container) ? container.image : undefined;
-      const result = checkImage(image, { usable, produced, pending, unusable, hints }, sink.policy);
-      findings.push(finding(at(pointer), result.status, shared.of(result.message), {
-        container: name,
-        ...(typeof image === 'string' ? { image } : {}),
-        ...(result.secrets === undefined ? {} : { secrets: shared.list(result.secrets) }),
-        ...(result.status !== 'ok' && result.severity !== undefined ? { severity: result.severity } : {}),
-      }));
-      if (result.status === 'ok') {
-        candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
-      }
-    });
+  for (const podImage of podImages(spec)) {
+    const where = podImage.source === 'volume' ? { volume: podImage.name } : { container: podImage.name };
+    const image = podImage.image === '' ? undefined : podImage.image;
+    if (!isPulled(podImage)) {
+      findings.push(finding(at(podImage.pointer), 'not-pulled',
+        `${describeImageSource(podImage)} has pull policy Never: the kubelet uses the image only if the node has it, and needs no credential`,
+        { ...where, ...(image === undefined ? {} : { image }) }));
+      continue;
+    }
+    const noImage = podImage.source === 'volume' ? 'the image volume has no reference' : undefined;
+    const result = checkImage(image, { usable, produced, pending, unusable, hints }, sink.policy, noImage);
+    findings.push(finding(at(podImage.pointer), result.status, shared.of(result.message), {
+      ...where,
+      ...(image === undefined ? {} : { image }),
+      ...(result.secrets === undefined ? {} : { secrets: shared.list(result.secrets) }),
+      ...(result.status !== 'ok' && result.severity !== undefined ? { severity: result.severity } : {}),
+    }));
+    if (result.status === 'ok') {
+      candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
+    }
   }
 }
 

@@ -95,6 +95,7 @@ export async function checkOnline(offline: OfflineResult, options: OnlineOptions
     const before = findings[candidate.findingIndex];
     findings[candidate.findingIndex] = finding(before, result.status, result.detail, {
       ...(before.container === undefined ? {} : { container: before.container }),
+      ...(before.volume === undefined ? {} : { volume: before.volume }),
       ...(before.image === undefined ? {} : { image: before.image }),
       ...(result.secret === undefined ? {} : { secret: result.secret }),
     });

@@ -17,10 +17,11 @@
  * cdk8s-cli is only a devDependency, so its plugin types are declared here
  * structurally (the subset used) instead of imported.
  */
-import { Finding, FindingStatus } from './findings';
+import { Finding, FindingStatus, isImageFinding } from './findings';
 import { checkOffline, DEFAULT_NAMESPACE } from './offline';
 import { InputError } from '../manifests/input-error';
 import { readManifests } from '../manifests/manifests';
+import { parsePodKindFlag, PodKind, PodKinds } from '../rules/pod-kinds';
 import { publicImagePatternProblem } from '../rules/public-images';
 
 /** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */
@@ -90,6 +91,13 @@ export interface PullSecretValidationProps {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * Pod-bearing custom resource kinds besides those known out of the box,
+   * each `GROUP/KIND=/json/pointer` as `verify --pod-kind` takes them, e.g.
+   * `apps.example.com/Worker=/spec/template/spec`.
+   * @default - only the kinds known out of the box
+   */
+  readonly podKinds?: string[];
 }
 
 /** How each failing status is explained in the cdk8s report. */
@@ -130,6 +138,7 @@ export class PullSecretValidation {
   private readonly namespace: string;
   private readonly publicImages: unknown;
   private readonly strict: unknown;
+  private readonly podKinds: unknown;
 
   public constructor(props: PullSecretValidationProps = {}) {
     this.allowExpectedInCluster = props.allowExpectedInCluster ?? true;
@@ -137,6 +146,7 @@ export class PullSecretValidation {
     // Checked in validate(), where a bad value can be reported: cdk8s.yaml may hold anything.
     this.publicImages = props.publicImages ?? [];
     this.strict = props.strict ?? false;
+    this.podKinds = props.podKinds ?? [];
   }
 
   /** Checks the manifests of `context` and submits the report. */
@@ -146,7 +156,8 @@ export class PullSecretValidation {
       context.report.addViolation({
         ruleName: 'invalid-property',
         recommendation: 'A property of the PullSecretValidation entry in cdk8s.yaml is not valid.',
-        fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io") and strict as true or false.',
+        fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io"), strict as true or false, '
+          + 'and podKinds as a list of GROUP/KIND=/json/pointer (e.g. "apps.example.com/Worker=/spec/template/spec").',
         violatingResources: [{ resourceName: '', locations: propertyProblems, manifestPath: '' }],
       });
       context.report.submit('failure');
@@ -154,7 +165,8 @@ export class PullSecretValidation {
     }
     let findings: Finding[];
     try {
-      findings = checkOffline(readManifests(context.manifests).checked, {
+      const kinds = new PodKinds((this.podKinds as string[]).map((value) => (parsePodKindFlag(value) as { podKind: PodKind }).podKind));
+      findings = checkOffline(readManifests(context.manifests, kinds).checked, {
         defaultNamespace: this.namespace,
         publicImages: this.publicImages as string[],
         strict: this.strict === true,
@@ -194,7 +206,7 @@ export class PullSecretValidation {
     }
     // What failed is counted as a problem, expected-in-cluster findings too when they are not allowed.
     context.report.submit(failing.length > 0 ? 'failure' : 'success', {
-      images: String(findings.filter((f) => f.container !== undefined).length),
+      images: String(findings.filter(isImageFinding).length),
       problems: String(failing.length),
       warnings: String(findings.filter((f) => f.severity === 'warning' && !fails(f)).length),
       failed: String(failing.length),
@@ -213,6 +225,14 @@ export class PullSecretValidation {
       });
     }
     if (typeof this.strict !== 'boolean') problems.push('strict must be true or false');
+    if (!Array.isArray(this.podKinds)) {
+      problems.push('podKinds must be a list of GROUP/KIND=/json/pointer');
+    } else {
+      this.podKinds.forEach((value: unknown, i) => {
+        const parsed = typeof value === 'string' ? parsePodKindFlag(value) : { problem: 'is not a string' };
+        if ('problem' in parsed) problems.push(`podKinds[${i}] ${parsed.problem}`);
+      });
+    }
     return problems;
   }
 }

@@ -7,6 +7,7 @@ import { Finding } from './findings';
 import { checkOffline, OfflineOptions } from './offline';
 import { checkOnline, OnlineOptions } from './online';
 import { readManifests } from '../manifests/manifests';
+import { PodKind, PodKinds } from '../rules/pod-kinds';
 
 /** What a preflight run produced. */
 export interface VerifyResult {
@@ -27,6 +28,11 @@ export interface VerifyOptions extends OfflineOptions, OnlineOptions {
    * @default false
    */
   readonly online?: boolean;
+  /**
+   * Pod-bearing kinds besides the built-in ones (`--pod-kind`).
+   * @default - the built-in kinds only
+   */
+  readonly podKinds?: readonly PodKind[];
 }
 
 /**
@@ -36,7 +42,7 @@ export interface VerifyOptions extends OfflineOptions, OnlineOptions {
  */
 export async function verifyManifests(paths: readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   // Only the objects the checks use are kept; the rest are counted.
-  const manifests = readManifests(paths);
+  const manifests = readManifests(paths, new PodKinds(options.podKinds ?? []));
   const offline = checkOffline(manifests.checked, options);
   const findings = options.online ? await checkOnline(offline, options) : offline.findings;
   return { online: options.online === true, files: manifests.files, objects: manifests.objects, findings };

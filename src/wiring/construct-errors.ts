@@ -7,6 +7,7 @@ import { Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../rules/kube-names';
 import { problemWithFix } from '../rules/messages';
+import { customPodKindProblem, describePodKind, PodKind } from '../rules/pod-kinds';
 import { PublicImagePattern, publicImagePatternProblem, publicImagePatterns } from '../rules/public-images';
 import { displayServer, registryServerProblem } from '../rules/registry-server';
 
@@ -86,3 +87,31 @@ export function checkPublicImages(scope: IConstruct, patterns: readonly string[]
   }
   return publicImagePatterns(patterns);
 }
+
+/**
+ * The custom pod kinds given to the wiring, checked: each must be a
+ * `PodBearingKind.custom(...)` with a valid group, kind and pointer, not one
+ * the library already knows, and a kind may be declared with one path only.
+ */
+export function checkPodBearingKinds(scope: IConstruct, kinds: readonly unknown[] | undefined): PodKind[] {
+  if (kinds === undefined) return [];
+  if (!Array.isArray(kinds)) throw constructError(scope, '`podBearingKinds` is not a list', 'pass [PodBearingKind.custom({ apiGroup, kind, podSpecPath })]');
+  const checked: PodKind[] = [];
+  for (const given of kinds) {
+    const podKind = (given as { _podKind?: PodKind } | undefined)?._podKind;
+    if (podKind === undefined) {
+      throw constructError(scope, 'a `podBearingKinds` entry was not made by PodBearingKind.custom', 'pass PodBearingKind.custom({ apiGroup, kind, podSpecPath })');
+    }
+    const problem = customPodKindProblem(podKind);
+    if (problem) throw constructError(scope, `pod-bearing kind ${describePodKind(podKind)}: ${problem}`, POD_KIND_FIX);
+    const twin = checked.find((other) => other.apiGroup === podKind.apiGroup && other.kind === podKind.kind);
+    if (twin && twin.podSpecPath !== podKind.podSpecPath) {
+      throw constructError(scope, `pod-bearing kind ${describePodKind(podKind)} is declared twice, with pod spec paths ${twin.podSpecPath} and ${podKind.podSpecPath}`,
+        'declare each kind once, with the path its CRD gives the pod spec');
+    }
+    if (!twin) checked.push(podKind);
+  }
+  return checked;
+}
+
+const POD_KIND_FIX = 'declare it as PodBearingKind.custom({ apiGroup: \'apps.example.com\', kind: \'Worker\', podSpecPath: \'/spec/template/spec\' })';

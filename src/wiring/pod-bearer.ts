@@ -6,8 +6,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { ContainerImage } from './pull-secret-plan';
-import { podKindOf, readPointer } from '../rules/kube-kinds';
+import { PodImage, podImages } from '../rules/pod-images';
+import { PodKinds, readPointer } from '../rules/pod-kinds';
 
 /** Anything that runs pods, seen the way the wiring needs it. */
 export interface PodBearer {
@@ -15,12 +15,16 @@ export interface PodBearer {
   readonly construct: IConstruct;
   /** The API object the `imagePullSecrets` patch goes on. */
   readonly apiObject: ApiObject;
+  /** JSON pointer of the pod spec in the object. */
+  readonly podSpecPath: string;
   /** Its namespace; undefined when none is set (deploy-time default). */
   readonly namespace: string | undefined;
-  /** Init containers first, then containers, as read at synth time. */
-  images(): ContainerImage[];
+  /** Every image the kubelet pulls for it (containers, init containers, image volumes), as read at synth time. */
+  images(): PodImage[];
   /** Pull secrets the user set by hand, in their order. */
   explicitSecrets(): Array<kplus.ISecret | string>;
+  /** The service account its pods run as (`default` when none is named). */
+  serviceAccountName(): string;
   /** What makes its pod spec unreadable (a field that must be a list is not); empty when fine. */
   specProblems(): string[];
   /**
@@ -35,26 +39,36 @@ export function namespaceOf(apiObject: ApiObject): string | undefined {
   return apiObject.metadata.namespace ?? Chart.of(apiObject).namespace;
 }
 
-/** A cdk8s-plus Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob. */
+/**
+ * A cdk8s-plus Pod, Deployment, StatefulSet, DaemonSet, Job or CronJob.
+ * cdk8s-plus-28 has no image volumes (its typed objects drop `volumes[].image`),
+ * so its images are its containers'.
+ */
 export function podBearerOfPlus(pod: kplus.AbstractPod): PodBearer {
   const apiObject = ApiObject.of(pod);
+  const plusImage = (source: 'initContainer' | 'container') => (c: kplus.Container, index: number): PodImage => ({
+    source, name: c.name ?? `#${index}`, image: c.image, pullPolicy: c.imagePullPolicy, pointer: `/${source}s/${index}/image`,
+  });
   return {
     construct: pod,
     apiObject,
+    podSpecPath: POD_SPEC_OF_PLUS[apiObject.kind] ?? '/spec/template/spec',
     namespace: namespaceOf(apiObject),
-    images: () => [...pod.initContainers, ...pod.containers].map((c) => ({ container: c.name, image: c.image })),
+    images: () => [...pod.initContainers.map(plusImage('initContainer')), ...pod.containers.map(plusImage('container'))],
     explicitSecrets: () => (pod.dockerRegistryAuth ? [pod.dockerRegistryAuth] : []),
+    serviceAccountName: () => pod.serviceAccount?.name ?? 'default',
     specProblems: () => [],
     watch: (onChange) => onNewContainers(pod, onChange),
   };
 }
 
 /**
- * A raw pod-bearing API object (e.g. `KubeDeployment`), or undefined when
- * `apiObject` runs no pods. Its spec is read once, before any patch of ours.
+ * A raw pod-bearing API object (e.g. `KubeDeployment`, or an `ApiObject` of a
+ * kind in `kinds`), or undefined when `apiObject` runs no pods. Its spec is
+ * read once, before any patch of ours.
  */
-export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefined {
-  const path = podKindOf(apiObject.kind)?.specPath;
+export function podBearerOfApiObject(apiObject: ApiObject, kinds: PodKinds): PodBearer | undefined {
+  const path = kinds.of(apiObject.apiVersion, apiObject.kind)?.podSpecPath;
   if (path === undefined) return undefined;
   let spec: any;
   const podSpec = () => {
@@ -65,10 +79,15 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
   return {
     construct: apiObject,
     apiObject,
+    podSpecPath: path,
     namespace: namespaceOf(apiObject),
-    images: () => [...list('initContainers'), ...list('containers')]
-      .map((c: any, i) => ({ container: typeof c?.name === 'string' ? c.name : `#${i}`, image: typeof c?.image === 'string' ? c.image : '' })),
+    images: () => podImages(podSpec()),
     explicitSecrets: () => list('imagePullSecrets').map((ref: any) => String(ref?.name)),
+    serviceAccountName: () => {
+      const { serviceAccountName, serviceAccount } = podSpec();
+      return typeof serviceAccountName === 'string' && serviceAccountName !== '' ? serviceAccountName
+        : typeof serviceAccount === 'string' && serviceAccount !== '' ? serviceAccount : 'default';
+    },
     specProblems: () => LIST_FIELDS
       .filter((field) => podSpec()[field] !== undefined && !Array.isArray(podSpec()[field]))
       .map((field) => `the pod spec's "${field}" (at ${path}/${field}) is not a list; Kubernetes rejects the object`),
@@ -76,7 +95,17 @@ export function podBearerOfApiObject(apiObject: ApiObject): PodBearer | undefine
   };
 }
 
-const LIST_FIELDS = ['initContainers', 'containers', 'imagePullSecrets'] as const;
+const LIST_FIELDS = ['initContainers', 'containers', 'ephemeralContainers', 'volumes', 'imagePullSecrets'] as const;
+
+/** Where cdk8s-plus-28's workloads keep their pod spec, by kind (all in their core or built-in group). */
+const POD_SPEC_OF_PLUS: Readonly<Record<string, string>> = {
+  Pod: '/spec',
+  Deployment: '/spec/template/spec',
+  StatefulSet: '/spec/template/spec',
+  DaemonSet: '/spec/template/spec',
+  Job: '/spec/template/spec',
+  CronJob: '/spec/jobTemplate/spec/template/spec',
+};
 
 /**
  * Containers of a cdk8s-plus pod can be added after construction, never
@@ -108,13 +137,13 @@ export class PullSecretPatch {
   private readonly live: Array<{ name: string }> = [];
   private added = false;
 
-  constructor(private readonly apiObject: ApiObject) {}
+  constructor(private readonly apiObject: ApiObject, private readonly podSpecPath: string) {}
 
   /** Makes the emitted `imagePullSecrets` exactly `names` (no field when empty and never patched). */
   public set(names: readonly string[]): void {
     this.live.splice(0, this.live.length, ...names.map((name) => ({ name })));
     if (!this.added && names.length > 0) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${podKindOf(this.apiObject.kind)!.specPath}/imagePullSecrets`, this.live));
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.podSpecPath}/imagePullSecrets`, this.live));
       this.added = true;
     }
   }

@@ -7,17 +7,12 @@ import { closestName } from '../rules/edit-distance';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
 import { matchingRegistryKeys } from '../rules/keyring';
 import { problemWithFix } from '../rules/messages';
+import { describeImageSource, isPulled, PodImage } from '../rules/pod-images';
 import { isPublicImage, PublicImagePattern } from '../rules/public-images';
 import { crossNamespaceProblem } from '../rules/pull-secret-namespace';
 
 /** A referenced name this close to a declared one, but undeclared, is taken for a typo. */
 const MAX_TYPO_EDITS = 2;
-
-/** A container image, with the container it comes from (for messages). */
-export interface ContainerImage {
-  readonly container: string;
-  readonly image: string;
-}
 
 /** A registry secret in scope: what the index holds. */
 export interface ScopedSecret {
@@ -40,7 +35,8 @@ export interface ExplicitPullSecret {
 /** What the wiring needs to know about one pod-bearing object. */
 export interface WiringRequest {
   readonly namespace: string | undefined;
-  readonly images: readonly ContainerImage[];
+  /** Every image of the pod (rules/pod-images.ts); those never pulled (`Never`) need no credential. */
+  readonly images: readonly PodImage[];
   readonly explicit: readonly ExplicitPullSecret[];
   /** Allow images no credential in scope matches. */
   readonly allowUnmatchedImages: boolean;
@@ -60,38 +56,26 @@ export interface WiringPlan {
  * kubelet's rules, sorted by name; each name once.
  */
 export function planPullSecrets(request: WiringRequest, index: CredentialIndex<ScopedSecret>): WiringPlan {
-  const problems: string[] = [];
   const scope = namespaceKey(request.namespace);
-  const declared = index.itemsIn(scope).map((secret) => secret.name);
-  for (const secret of request.explicit) {
-    const elsewhere = secret.namespaceKnown ? crossNamespaceProblem(secret.name, secret.namespace, 'the pod runs', request.namespace) : undefined;
-    if (elsewhere) {
-      problems.push(problemWithFix(elsewhere,
-        `create the secret in namespace "${request.namespace}" (e.g. a RegistrySecret there, or a ProjectRegistry covering both namespaces)`));
-    }
-    const typo = secret.namespaceKnown || declared.includes(secret.name) ? undefined : closestName(secret.name, declared, MAX_TYPO_EDITS);
-    if (typo !== undefined) {
-      problems.push(problemWithFix(
-        `pull secret "${secret.name}" is not declared in ${describeNamespace(request.namespace)}; did you mean "${typo}"?`,
-        'correct the name, or, if a secret of exactly this name exists in the cluster, declare it with RegistrySecret.fromSecretName'));
-    }
-  }
+  const problems = explicitSecretProblems(request.namespace, request.explicit, index.itemsIn(scope).map((secret) => secret.name));
 
   const automatic = new Set<ScopedSecret>();
-  for (const { container, image } of request.images) {
+  for (const podImage of request.images) {
+    if (!isPulled(podImage)) continue;
+    const { image } = podImage;
     let reference: ImageReference;
     try {
       reference = parseImageReference(image);
     } catch (e) {
       if (!(e instanceof InvalidImageReferenceError)) throw e;
-      problems.push(problemWithFix(`container "${container}": ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
+      problems.push(problemWithFix(`${describeImageSource(podImage)}: ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
       continue;
     }
     if (isPublicImage(reference, request.publicImages ?? [])) continue;
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
-      problems.push(unmatchedImageProblem(container, image, request.namespace, index.itemsIn(scope), index.namespacesMatching(reference, scope)));
+      problems.push(unmatchedImageProblem(podImage, request.namespace, index.itemsIn(scope), index.namespacesMatching(reference, scope)));
     }
   }
 
@@ -102,13 +86,39 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
   return { secretNames: [...new Set(names)], problems };
 }
 
+/**
+ * What is wrong with the pull secrets a pod names by hand: one declared only
+ * in another namespace, or an undeclared name a typo away from a declared one
+ * (`declared`: the names in the pod's namespace). Used for wired pods and,
+ * app-wide, for every other pod.
+ */
+export function explicitSecretProblems(
+  namespace: string | undefined, explicit: readonly ExplicitPullSecret[], declared: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  for (const secret of explicit) {
+    const elsewhere = secret.namespaceKnown ? crossNamespaceProblem(secret.name, secret.namespace, 'the pod runs', namespace) : undefined;
+    if (elsewhere) {
+      problems.push(problemWithFix(elsewhere,
+        `create the secret in namespace "${namespace}" (e.g. a RegistrySecret there, or a ProjectRegistry covering both namespaces)`));
+    }
+    const typo = secret.namespaceKnown || declared.includes(secret.name) ? undefined : closestName(secret.name, declared, MAX_TYPO_EDITS);
+    if (typo !== undefined) {
+      problems.push(problemWithFix(
+        `pull secret "${secret.name}" is not declared in ${describeNamespace(namespace)}; did you mean "${typo}"?`,
+        'correct the name, or, if a secret of exactly this name exists in the cluster, declare it with RegistrySecret.fromSecretName'));
+    }
+  }
+  return problems;
+}
+
 /** An explicit secret covers an image when it matches it, or when its content is unknown to us. */
 function coveredByExplicit(image: ImageReference, explicit: readonly ExplicitPullSecret[]): boolean {
   return explicit.some((secret) => secret.servers === undefined || matchingRegistryKeys([...secret.servers], image).length > 0);
 }
 
 function unmatchedImageProblem(
-  container: string, image: string, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
+  podImage: PodImage, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
 ): string {
   const where = describeNamespace(namespace);
   const listing = inScope.length === 0
@@ -118,7 +128,7 @@ function unmatchedImageProblem(
   const hint = elsewhere.length === 0 ? '' :
     `; a credential for it exists in ${elsewhere.map(describeNamespace).join(', ')}, but pull secrets must be in the pod's own namespace`;
   return problemWithFix(
-    `image "${image}" of container "${container}" matches no registry credential in ${where}; ${listing}${hint}`,
+    `image "${podImage.image}" of ${describeImageSource(podImage)} matches no registry credential in ${where}; ${listing}${hint}`,
     `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library")`);
 }
 

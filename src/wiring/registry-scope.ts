@@ -7,13 +7,15 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { PodBearer, PullSecretPatch, namespaceOf } from './pod-bearer';
-import { ExplicitPullSecret, planPullSecrets, ScopedSecret } from './pull-secret-plan';
+import { constructError } from './construct-errors';
+import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch, namespaceOf } from './pod-bearer';
+import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecret } from './pull-secret-plan';
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
 import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
 import { DeclaredSecretName, secretNameProblems } from './secret-names';
 import { SynthPassTracker } from './synth-pass';
 import { problemWithFix } from '../rules/messages';
+import { apiGroupOf, describePodKind, PodKind, PodKinds } from '../rules/pod-kinds';
 import { PublicImagePattern } from '../rules/public-images';
 import { sharedNamespaceProblems } from '../rules/rancher';
 
@@ -78,6 +80,9 @@ export class RegistryScope extends Construct {
   /** Bumped by every change that can alter an app-wide answer: the pass fingerprint includes it. */
   private changeCount = 0;
   private readonly appRules: { fingerprint?: string; value?: string[] } = {};
+  private readonly serviceAccounts: { fingerprint?: string; value?: Map<string, string[]> } = {};
+  private readonly customPodKinds: Array<{ readonly podKind: PodKind; readonly declaredBy: IConstruct }> = [];
+  private knownPodKinds?: { readonly count: number; readonly kinds: PodKinds };
 
   private constructor(root: Construct, id: string) {
     super(root, id);
@@ -86,7 +91,8 @@ export class RegistryScope extends Construct {
     // validation of their own until they have a problem, so a pass costs nothing per workload.
     root.node.addValidation({ validate: () => this.reportClaimedProblems() });
     this.node.addValidation({
-      validate: () => this.passes.memoize(this.appRules, () => [...this.secretNameProblems(), ...this.namespaceGroupProblems()]),
+      validate: () => this.passes.memoize(this.appRules,
+        () => [...this.secretNameProblems(), ...this.namespaceGroupProblems(), ...this.unwiredPodProblems()]),
     });
   }
 
@@ -118,6 +124,32 @@ export class RegistryScope extends Construct {
     }
     this.sourcesVersion++;
     this.changeCount++;
+  }
+
+  /**
+   * Custom pod kinds declared for the subtree of `declaredBy`: returns the
+   * table the subtree is wired with. A kind declared elsewhere in the app
+   * with another pod spec path fails the synth.
+   */
+  public declarePodKinds(declaredBy: IConstruct, custom: readonly PodKind[]): PodKinds {
+    for (const podKind of custom) {
+      const other = this.customPodKinds.find((known) => known.podKind.apiGroup === podKind.apiGroup && known.podKind.kind === podKind.kind);
+      if (other && other.podKind.podSpecPath !== podKind.podSpecPath) {
+        throw constructError(declaredBy, `pod-bearing kind ${describePodKind(podKind)} has pod spec path ${podKind.podSpecPath} here, `
+          + `but ${other.podKind.podSpecPath} where ${other.declaredBy.node.path} declares it`, 'declare each kind with one path, the one its CRD gives');
+      }
+      if (!other) this.customPodKinds.push({ podKind, declaredBy });
+    }
+    this.changeCount++;
+    return custom.length === 0 ? PodKinds.BUILT_IN : new PodKinds(custom);
+  }
+
+  /** Every pod kind the app knows: the built-in ones and those declared anywhere. */
+  public get podKinds(): PodKinds {
+    if (this.knownPodKinds?.count !== this.customPodKinds.length) {
+      this.knownPodKinds = { count: this.customPodKinds.length, kinds: new PodKinds(this.customPodKinds.map((known) => known.podKind)) };
+    }
+    return this.knownPodKinds.kinds;
   }
 
   /** Registers a group of namespaces (a project), so a namespace in two groups is caught. */
@@ -199,7 +231,7 @@ export class RegistryScope extends Construct {
     const state: WiredState = {
       bearer,
       options,
-      patch: new PullSecretPatch(bearer.apiObject),
+      patch: new PullSecretPatch(bearer.apiObject, bearer.podSpecPath),
       namespace: namespaceKey(bearer.namespace),
       problems: [],
       stale: true,
@@ -237,8 +269,35 @@ export class RegistryScope extends Construct {
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
       publicImages: options.publicImages,
     }, this.index);
-    if (plan.problems.length === 0) state.patch.set(plan.secretNames);
+    if (plan.problems.length === 0) state.patch.set(this.keepingServiceAccountSecrets(bearer, explicit.length, plan.secretNames));
     return plan.problems;
+  }
+
+  /**
+   * The ServiceAccount admission plugin copies an account's pull secrets
+   * only into a pod that names none, so wiring a pod that named none would
+   * switch its service account's off. Those this app declares (a
+   * ServiceAccount object with `imagePullSecrets`) are kept, first.
+   */
+  private keepingServiceAccountSecrets(bearer: PodBearer, explicitCount: number, names: string[]): string[] {
+    if (explicitCount > 0 || names.length === 0) return names;
+    const fromAccount = this.serviceAccountPullSecrets().get(`${namespaceKey(bearer.namespace)}/${bearer.serviceAccountName()}`) ?? [];
+    return [...new Set([...fromAccount, ...names])];
+  }
+
+  /** `namespace/name` → the pull secrets of every ServiceAccount object of the app; one walk per synth. */
+  private serviceAccountPullSecrets(): ReadonlyMap<string, readonly string[]> {
+    return this.passes.memoize(this.serviceAccounts, () => {
+      const accounts = new Map<string, string[]>();
+      for (const construct of this.node.root.node.findAll()) {
+        if (!(construct instanceof ApiObject) || construct.kind !== 'ServiceAccount' || apiGroupOf(construct.apiVersion) !== '') continue;
+        const refs = (construct.toJson() as { imagePullSecrets?: unknown }).imagePullSecrets;
+        if (!Array.isArray(refs)) continue;
+        const names = refs.map((ref: any) => ref?.name).filter((name): name is string => typeof name === 'string' && name !== '');
+        accounts.set(`${namespaceKey(namespaceOf(construct))}/${construct.name}`, names);
+      }
+      return accounts;
+    });
   }
 
   /** A name written by hand in a raw manifest: known if it names a source of this app in the pod's namespace. */
@@ -247,6 +306,34 @@ export class RegistryScope extends Construct {
     return known
       ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
       : { name, namespaceKnown: false };
+  }
+
+  /**
+   * Pods nobody wires are still checked, once an app declares any registry
+   * secret: the pull secrets they name by hand must not be declared only in
+   * another namespace, nor be a typo of a declared one. One walk of the app
+   * per synth (the pass memo).
+   */
+  private unwiredPodProblems(): string[] {
+    const problems: string[] = [];
+    const kinds = this.podKinds;
+    for (const construct of this.node.root.node.findAll()) {
+      let bearer: PodBearer | undefined;
+      if (construct instanceof kplus.AbstractPod) {
+        if (!this.wired.has(ApiObject.of(construct))) bearer = podBearerOfPlus(construct);
+      } else if (construct instanceof ApiObject && !(construct.node.scope instanceof kplus.AbstractPod) && !this.wired.has(construct)) {
+        bearer = podBearerOfApiObject(construct, kinds);
+      }
+      if (bearer === undefined) continue;
+      const namespace = namespaceKey(bearer.namespace);
+      const explicit = bearer.explicitSecrets().map((secret) => (typeof secret === 'string' ? this.explicitByName(namespace, secret) : explicitOfSecret(secret)));
+      if (explicit.length === 0) continue;
+      const declared = this.index.itemsIn(namespace).map((secret) => secret.name);
+      for (const problem of explicitSecretProblems(bearer.namespace, explicit, declared)) {
+        problems.push(`[${bearer.construct.node.path}] ${problem}`);
+      }
+    }
+    return problems;
   }
 
   private namespaceGroupProblems(): string[] {

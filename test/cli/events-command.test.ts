@@ -102,6 +102,7 @@ describe('the JSON report', () => {
       message: 'rpc error: code = Unknown desc = failed to pull and unpack image "quay.io/example/shop-web:2.3.1": failed to resolve reference '
         + '"quay.io/example/shop-web:2.3.1": unexpected status from HEAD request to https://quay.io/v2/example/shop-web/manifests/2.3.1: 401 UNAUTHORIZED',
       count: 4,
+      volume: null,
       lastEvent: 'Failed',
       lastSeen: '2024-05-01T10:04:00.000Z',
       failures: 4,

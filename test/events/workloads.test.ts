@@ -32,6 +32,11 @@ describe('podNameMatches: pod names per kind (REFERENCE §9)', () => {
     ['CronJob', 'nightly-report', 'nightly-report-bcdfg', false],
     ['CronJob', 'nightly-report', 'nightly-report-2874576x-bcdfg', false],
     ['ConfigMap', 'web', 'web', false],
+    ['Rollout', 'canary', 'canary-7d4b9c8f6-x2x9k', true], // other pod-bearing kinds: the name and a dash
+    ['CloneSet', 'web', 'web-bcdfg', true],
+    ['Worker', 'custom', 'custom-0', true],
+    ['Worker', 'custom', 'custom', false],
+    ['Worker', 'custom', 'customer-0', false],
   ])('%s %s runs pod %s: %s', (kind, name, pod, expected) => {
     expect(podNameMatches(kind, name, pod)).toBe(expected);
   });
@@ -235,7 +240,7 @@ describe('fixFor: what to fix, per reason', () => {
     ambiguous: false,
   };
   const workload = (pullSecrets: PullSecretUse[], extra: Partial<PodWorkload> = {}): PodWorkload => ({
-    kind: 'Deployment', name: 'web', namespace: 'shop', file: 'm.yaml', document: 1, construct: null, serviceAccount: null, pullSecrets, ...extra,
+    kind: 'Deployment', name: 'web', namespace: 'shop', file: 'm.yaml', document: 1, construct: null, serviceAccount: null, pullSecrets, volume: null, ...extra,
   });
   const secret = (name: string, state: PullSecretUse['state'], extra: Partial<PullSecretUse> = {}): PullSecretUse => ({
     name, from: 'pod', state, keys: state === 'matches' ? ['quay.io'] : [], ...extra,

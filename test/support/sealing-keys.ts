@@ -92,7 +92,8 @@ function selfSignedCertificate(privateKey: crypto.KeyObject, publicKey: crypto.K
   const name = sequence(set(sequence(oid('2.5.4.10'), utf8('sealed-secret'))), set(sequence(oid('2.5.4.3'), utf8('sealed-secret'))));
   const tbs = sequence(
     der(0xa0, integer(2)), // v3
-    der(0x02, Buffer.from(crypto.randomBytes(8).map((byte, i) => (i === 0 ? byte & 0x7f : byte)))),
+    // A positive serial in minimal DER: first byte 0x40..0x7f (a leading 0x00 would be refused as non-minimal).
+    der(0x02, Buffer.from(crypto.randomBytes(8).map((byte, i) => (i === 0 ? (byte & 0x3f) | 0x40 : byte)))),
     signatureAlgorithm,
     name,
     sequence(time(notBefore), time(notAfter)),

@@ -1,5 +1,6 @@
+import { PodImage } from '../../src/rules/pod-images';
 import { publicImagePatterns } from '../../src/rules/public-images';
-import { ContainerImage, ExplicitPullSecret, planPullSecrets, ScopedSecret, WiringRequest } from '../../src/wiring/pull-secret-plan';
+import { ExplicitPullSecret, planPullSecrets, ScopedSecret, WiringRequest } from '../../src/wiring/pull-secret-plan';
 import { CredentialIndex, namespaceKey } from '../../src/wiring/scope-index';
 
 /** The registry secrets in scope, as RegistryScope would index them: apps first, then other, then no namespace. */
@@ -18,7 +19,7 @@ function indexOf(secrets: readonly ScopedSecret[]): CredentialIndex<ScopedSecret
   return index;
 }
 
-const image = (reference: string, container = 'app'): ContainerImage => ({ container, image: reference });
+const image = (reference: string, container = 'app'): PodImage => ({ source: 'container', name: container, image: reference, pointer: '/containers/0/image' });
 const known = (name: string, namespace: string | undefined, servers?: string[]): ExplicitPullSecret =>
   ({ name, namespace, namespaceKnown: true, servers });
 const unknown = (name: string, namespace?: string): ExplicitPullSecret => ({ name, namespace, namespaceKnown: false });
