@@ -117,3 +117,12 @@ describe('each ESLint zone fires on a planted violation (and a legal import pass
     expect(await layerMessages(file, `import * as planted from '${target}';\nexport const used = planted;\n`)).toEqual([]);
   });
 });
+
+test('npm test checks and never rewrites: its eslint has no --fix, its jest no --updateSnapshot', () => {
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const commands = (name: string): string[] => (tasks[name].steps ?? [])
+    .flatMap((step: { exec?: string; execArgs?: string[]; spawn?: string }) => (step.spawn ? commands(step.spawn) : [step.exec ?? (step.execArgs ?? []).join(' ')]));
+  const test = commands('test');
+  expect(test.some((command) => command.startsWith('eslint'))).toBe(true);
+  expect(test.filter((command) => /--fix\b|--updateSnapshot|(^|\s)-u(\s|$)/.test(command))).toEqual([]);
+});
