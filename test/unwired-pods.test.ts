@@ -89,3 +89,25 @@ describe('service accounts', () => {
     expect(Testing.synth(chart).find((o) => o.kind === 'Pod').spec.imagePullSecrets).toEqual([{ name: 'testquay' }]);
   });
 });
+
+describe('server hints', () => {
+  test('a server a typo away from the image\'s registry: did you mean, at synth', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    new RegistrySecret(chart, 'quay', { name: 'quay-pull', server: 'quay.oi', credentials: creds(WORKLOAD_PASSWORD) });
+    new PrivateImageWorkload(chart, 'd', { image: 'quay.io/org/app:1' });
+    const error = synthError(app);
+    expect(error).toMatch(/secret "quay-pull": "quay.oi" is not the image's registry "quay.io": did you mean "quay.io"\?/);
+    // One construct path per message: cdk8s adds it, the message does not repeat it.
+    expect(error).toContain('[apps/d] image "quay.io/org/app:1"');
+    expect(error).not.toMatch(/\[apps\] \[apps\/d\]/);
+  });
+
+  test('a port that differs is said, at synth', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    new RegistrySecret(chart, 'harbor', { name: 'harbor-pull', server: 'harbor.corp.example', credentials: creds(WORKLOAD_PASSWORD) });
+    new PrivateImageWorkload(chart, 'd', { image: 'harbor.corp.example:8443/team/app:1' });
+    expect(synthError(app)).toMatch(/secret "harbor-pull": "harbor.corp.example" names no port but the image's registry "harbor.corp.example:8443" names port 8443/);
+  });
+});

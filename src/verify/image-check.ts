@@ -12,6 +12,7 @@ import { ImageReference, InvalidImageReferenceError, parseImageReference } from 
 import { matchingRegistryKeys } from '../rules/keyring';
 import { PublicImagePattern } from '../rules/public-images';
 import { displayServer } from '../rules/registry-server';
+import { firstServerHint } from '../rules/server-hints';
 
 /** One credential the kubelet would try for an image, with where it comes from. */
 export interface MatchedCredential {
@@ -120,6 +121,14 @@ export function checkImage(image: unknown, secrets: PodPullSecrets, policy: Imag
   const miss = nearMiss(reference, keyed);
   if (miss !== undefined) {
     return { status: 'no-matching-credential', message: miss.message, secrets: [miss.secret] };
+  }
+  const typo = keyed.map((s) => ({ secret: s, hint: firstServerHint(reference.domain, s.keys) })).find((s) => s.hint !== undefined);
+  if (typo !== undefined) {
+    return {
+      status: 'no-matching-credential',
+      message: `secret "${typo.secret.name}"${typo.secret.origin ?? ''} has no credential for ${reference.name}: ${typo.hint}`,
+      secrets: [typo.secret.name],
+    };
   }
   const strict = policy.strict
     ? { severity: 'problem' as const, why: ', and no public image pattern allows it (strict: list its registry or repository as a public image, or add a pull secret)' }

@@ -10,6 +10,7 @@ import { problemWithFix } from '../rules/messages';
 import { describeImageSource, isPulled, PodImage } from '../rules/pod-images';
 import { isPublicImage, PublicImagePattern } from '../rules/public-images';
 import { crossNamespaceProblem } from '../rules/pull-secret-namespace';
+import { firstServerHint } from '../rules/server-hints';
 
 /** A referenced name this close to a declared one, but undeclared, is taken for a typo. */
 const MAX_TYPO_EDITS = 2;
@@ -75,7 +76,8 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
-      problems.push(unmatchedImageProblem(podImage, request.namespace, index.itemsIn(scope), index.namespacesMatching(reference, scope)));
+      const elsewhere = index.namespacesMatching(reference, scope);
+      problems.push(unmatchedImageProblem(podImage, reference.domain, request.namespace, index.itemsIn(scope), elsewhere));
     }
   }
 
@@ -118,17 +120,19 @@ function coveredByExplicit(image: ImageReference, explicit: readonly ExplicitPul
 }
 
 function unmatchedImageProblem(
-  podImage: PodImage, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
+  podImage: PodImage, domain: string, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
 ): string {
   const where = describeNamespace(namespace);
   const listing = inScope.length === 0
     ? 'there are no registry secrets in scope'
     : `registry secrets in scope: ${inScope.map((s) => `${s.name} (${s.servers.join(', ')})`).join('; ')}`;
-  // The commonest slip: the right credential, declared in another namespace.
+  // The commonest slips: the right credential, declared in another namespace; a server a typo or a port away.
   const hint = elsewhere.length === 0 ? '' :
     `; a credential for it exists in ${elsewhere.map(describeNamespace).join(', ')}, but pull secrets must be in the pod's own namespace`;
+  const nearMiss = inScope.map((s) => ({ name: s.name, hint: firstServerHint(domain, s.servers) })).find((s) => s.hint !== undefined);
+  const serverHint = nearMiss === undefined ? '' : `; secret "${nearMiss.name}": ${nearMiss.hint}`;
   return problemWithFix(
-    `image "${podImage.image}" of ${describeImageSource(podImage)} matches no registry credential in ${where}; ${listing}${hint}`,
+    `image "${podImage.image}" of ${describeImageSource(podImage)} matches no registry credential in ${where}; ${listing}${hint}${serverHint}`,
     `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library")`);
 }
 
