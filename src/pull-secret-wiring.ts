@@ -53,14 +53,19 @@ export class PullSecretWiring {
     const wired: WiredBearer[] = [];
     // Finding new pod bearers walks the subtree: once per synth, not once per chart (see SynthPassTracker);
     // the pass fingerprint also changes whenever a wired bearer or a source changed.
-    const problems: { fingerprint?: string; value?: string[] } = {};
+    // A bearer with a problem gets a validation of its own (cdk8s visits it after `scope`, in the same pass),
+    // so each message carries its construct path once.
+    const found: { fingerprint?: string; value?: string[] } = {};
     scope.node.addValidation({
-      validate: () => registryScope.passes.memoize(problems, () => {
+      validate: () => registryScope.passes.memoize(found, () => {
         for (const bearer of podBearersUnder(scope, registryScope, kinds)) {
           const handle = registryScope.adopt(bearer, wireOptions);
           if (handle) wired.push(handle);
         }
-        return wired.flatMap((handle) => registryScope.problemsOf(handle).map((problem) => `[${handle.bearer.construct.node.path}] ${problem}`));
+        for (const handle of wired) {
+          if (registryScope.problemsOf(handle).length > 0) registryScope.reportOn(handle.bearer.construct, () => registryScope.problemsOf(handle));
+        }
+        return [];
       }),
     });
   }

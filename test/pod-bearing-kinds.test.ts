@@ -79,7 +79,9 @@ describe.each(Object.keys(SHAPES))('%s', (typeKey) => {
     const { app, chart } = quayChart();
     PullSecretWiring.applyTo(chart);
     rawObject(chart, typeKey, { containers: [{ name: 'app', image: 'ghcr.io/org/app:1.0' }] });
-    expect(synthError(app)).toMatch(/\[chart\/raw\] image "ghcr\.io\/org\/app:1\.0" of container "app" matches no registry credential/);
+    const error = synthError(app);
+    expect(error).toMatch(/\n {2}\[chart\/raw\] image "ghcr\.io\/org\/app:1\.0" of container "app" matches no registry credential/);
+    expect(error).not.toMatch(/\[chart\] \[chart\/raw\]/); // the construct path once
   });
 });
 

@@ -74,13 +74,16 @@ export class RegistryScope extends Construct {
   private readonly byName = new Map<string, ScopedSecret>();
   private readonly namespaceVersions = new Map<NamespaceKey, number>();
   private sourcesVersion = 0;
-  private readonly claimed: Array<{ readonly handle: WiredBearer; readonly reportOn: IConstruct; reporting: boolean }> = [];
+  private readonly claimed: Array<{ readonly handle: WiredBearer; readonly reportOn: IConstruct }> = [];
   private claimsCheckedAt = -1;
   private rewired = 0;
   /** Bumped by every change that can alter an app-wide answer: the pass fingerprint includes it. */
   private changeCount = 0;
   private readonly appRules: { fingerprint?: string; value?: string[] } = {};
   private readonly serviceAccounts: { fingerprint?: string; value?: Map<string, string[]> } = {};
+  private readonly unwiredProblems: { fingerprint?: string; value?: Map<IConstruct, string[]> } = {};
+  /** Constructs given a validation by {@link reportOn}. */
+  private readonly reporting = new Set<IConstruct>();
   private readonly customPodKinds: Array<{ readonly podKind: PodKind; readonly declaredBy: IConstruct }> = [];
   private knownPodKinds?: { readonly count: number; readonly kinds: PodKinds };
 
@@ -89,10 +92,9 @@ export class RegistryScope extends Construct {
     this.passes = new SynthPassTracker(root, () => this.changeCount);
     // On the root, so it runs first in every pass (cdk8s visits in preorder): claimed workloads carry no
     // validation of their own until they have a problem, so a pass costs nothing per workload.
-    root.node.addValidation({ validate: () => this.reportClaimedProblems() });
+    root.node.addValidation({ validate: () => [...this.reportClaimedProblems(), ...this.reportUnwiredPodProblems()] });
     this.node.addValidation({
-      validate: () => this.passes.memoize(this.appRules,
-        () => [...this.secretNameProblems(), ...this.namespaceGroupProblems(), ...this.unwiredPodProblems()]),
+      validate: () => this.passes.memoize(this.appRules, () => [...this.secretNameProblems(), ...this.namespaceGroupProblems()]),
     });
   }
 
@@ -171,7 +173,7 @@ export class RegistryScope extends Construct {
   public claim(bearer: PodBearer, reportOn: IConstruct, options: WireOptions = {}): WiredBearer {
     this.changeCount++;
     const handle = this.track(bearer, options);
-    this.claimed.push({ handle, reportOn, reporting: false });
+    this.claimed.push({ handle, reportOn });
     return handle;
   }
 
@@ -184,9 +186,7 @@ export class RegistryScope extends Construct {
     if (this.claimsCheckedAt === this.changeCount) return [];
     this.claimsCheckedAt = this.changeCount;
     for (const claim of this.claimed) {
-      if (this.problemsOf(claim.handle).length === 0 || claim.reporting) continue;
-      claim.reporting = true;
-      claim.reportOn.node.addValidation({ validate: () => this.problemsOf(claim.handle) as string[] });
+      if (this.problemsOf(claim.handle).length > 0) this.reportOn(claim.reportOn, () => this.problemsOf(claim.handle));
     }
     return [];
   }
@@ -312,10 +312,18 @@ export class RegistryScope extends Construct {
    * Pods nobody wires are still checked, once an app declares any registry
    * secret: the pull secrets they name by hand must not be declared only in
    * another namespace, nor be a typo of a declared one. One walk of the app
-   * per synth (the pass memo).
+   * per synth (the pass memo), from the root's validation, which cdk8s runs
+   * first: a pod with a problem gets a validation of its own, so the message
+   * carries its construct path once.
    */
-  private unwiredPodProblems(): string[] {
-    const problems: string[] = [];
+  private reportUnwiredPodProblems(): string[] {
+    const problems = this.passes.memoize(this.unwiredProblems, () => this.unwiredPodProblems());
+    for (const construct of problems.keys()) this.reportOn(construct, () => this.unwiredProblems.value?.get(construct) ?? []);
+    return [];
+  }
+
+  private unwiredPodProblems(): Map<IConstruct, string[]> {
+    const problems = new Map<IConstruct, string[]>();
     const kinds = this.podKinds;
     for (const construct of this.node.root.node.findAll()) {
       let bearer: PodBearer | undefined;
@@ -328,12 +336,17 @@ export class RegistryScope extends Construct {
       const namespace = namespaceKey(bearer.namespace);
       const explicit = bearer.explicitSecrets().map((secret) => (typeof secret === 'string' ? this.explicitByName(namespace, secret) : explicitOfSecret(secret)));
       if (explicit.length === 0) continue;
-      const declared = this.index.itemsIn(namespace).map((secret) => secret.name);
-      for (const problem of explicitSecretProblems(bearer.namespace, explicit, declared)) {
-        problems.push(`[${bearer.construct.node.path}] ${problem}`);
-      }
+      const found = explicitSecretProblems(bearer.namespace, explicit, this.index.itemsIn(namespace).map((secret) => secret.name));
+      if (found.length > 0) problems.set(bearer.construct, found);
     }
     return problems;
+  }
+
+  /** Gives `construct` one validation reporting `problems()` (validations cannot be removed: it reports nothing once fixed). */
+  public reportOn(construct: IConstruct, problems: () => readonly string[]): void {
+    if (this.reporting.has(construct)) return;
+    this.reporting.add(construct);
+    construct.node.addValidation({ validate: () => [...problems()] });
   }
 
   private namespaceGroupProblems(): string[] {
