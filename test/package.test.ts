@@ -107,4 +107,23 @@ describe('the packed package in a new cdk8s app', () => {
       }
     }
   });
+  test('the README\'s path form of the plugin works with nothing in the plugins folder (the package is not published yet)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('  - package: ./node_modules/cdk8s-private-registry/lib/validation-plugin.js');
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
+      'language: typescript',
+      'app: node main.js',
+      'output: dist',
+      'validations:',
+      '  - package: ./node_modules/cdk8s-private-registry/lib/validation-plugin.js',
+      '    version: 0.0.0',
+      '    class: PullSecretValidation',
+      '',
+    ].join('\n'));
+    const empty = path.join(work, 'no-plugins');
+    fs.mkdirSync(empty);
+    const output = run(CDK8S, ['synth', '--plugins-dir', empty], app);
+    expect(output).toMatch(/Status\s*│\s*success/);
+    expect(fs.readdirSync(empty)).toEqual([]);
+  });
 });
