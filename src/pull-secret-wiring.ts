@@ -63,7 +63,7 @@ export class PullSecretWiring {
           if (handle) wired.push(handle);
         }
         for (const handle of wired) {
-          if (registryScope.problemsOf(handle).length > 0) registryScope.reportOn(handle.bearer.construct, () => registryScope.problemsOf(handle));
+          if (registryScope.problemsOf(handle).length > 0) registryScope.reportOn(handle.bearer.construct, 'wiring', () => registryScope.problemsOf(handle));
         }
         return [];
       }),

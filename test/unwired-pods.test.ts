@@ -113,3 +113,21 @@ describe('server hints', () => {
     expect(synthError(app)).toMatch(/secret "harbor-pull": "harbor.corp.example" names no port but the image's registry "harbor.corp.example:8443" names port 8443/);
   });
 });
+
+test('a pod that the wiring adopts after the unwired check saw it still reports every problem, each once', () => {
+  const app = Testing.app();
+  const a = new Chart(app, 'a', { namespace: 'a' });
+  const b = new Chart(app, 'b', { namespace: 'b' });
+  new RegistrySecret(a, 'quay', { name: 'quay-pull', server: 'quay.io', credentials: creds(WORKLOAD_PASSWORD) });
+  new ApiObject(b, 'raw', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'raw' },
+    spec: { containers: [{ name: 'app', image: 'ghcr.io/org/app:1' }], imagePullSecrets: [{ name: 'quay-pull' }] },
+  });
+  PullSecretWiring.applyTo(b);
+  const error = synthError(app);
+  expect(error).toMatch(/\[b\/raw\] image "ghcr\.io\/org\/app:1" of container "app" matches no registry credential/);
+  expect(error).toMatch(/\[b\/raw\] pull secret "quay-pull" is in namespace "a" but the pod runs in "b"/);
+  expect(error.match(/is in namespace "a" but the pod runs in "b"/g)).toHaveLength(1);
+});

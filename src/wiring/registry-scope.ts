@@ -13,9 +13,10 @@ import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecr
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
 import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
 import { DeclaredSecretName, secretNameProblems } from './secret-names';
+import { accountKey, keepingAccountSecrets, serviceAccountPullSecrets } from './service-accounts';
 import { SynthPassTracker } from './synth-pass';
 import { problemWithFix } from '../rules/messages';
-import { apiGroupOf, describePodKind, PodKind, PodKinds } from '../rules/pod-kinds';
+import { describePodKind, PodKind, PodKinds } from '../rules/pod-kinds';
 import { PublicImagePattern } from '../rules/public-images';
 import { sharedNamespaceProblems } from '../rules/rancher';
 
@@ -53,6 +54,15 @@ interface WiredState extends WiredBearer {
 
 const SCOPE_ID = 'cdk8s-private-registry.RegistryScope';
 
+/** The problems of a pod nobody wires, and the object that tells whether some wiring adopted it since. */
+interface UnwiredProblems {
+  readonly apiObject: ApiObject;
+  readonly problems: string[];
+}
+
+/** Who reports problems on a construct: its wiring (claimed or adopted), or the check of pods nobody wires. */
+export type Reporter = 'wiring' | 'unwired';
+
 /** The app-wide registry of pull-secret sources and wired pod bearers. */
 export class RegistryScope extends Construct {
   /** The scope of the app `construct` belongs to, created on first use. */
@@ -72,6 +82,8 @@ export class RegistryScope extends Construct {
   private readonly wired = new Map<ApiObject, WiredState>();
   private readonly index = new CredentialIndex<ScopedSecret>();
   private readonly byName = new Map<string, ScopedSecret>();
+  /** Secret name → the first declaration of it, in any namespace: a name written by hand may name one of another namespace. */
+  private readonly anyNamespace = new Map<string, ScopedSecret>();
   private readonly namespaceVersions = new Map<NamespaceKey, number>();
   private sourcesVersion = 0;
   private readonly claimed: Array<{ readonly handle: WiredBearer; readonly reportOn: IConstruct }> = [];
@@ -81,9 +93,9 @@ export class RegistryScope extends Construct {
   private changeCount = 0;
   private readonly appRules: { fingerprint?: string; value?: string[] } = {};
   private readonly serviceAccounts: { fingerprint?: string; value?: Map<string, string[]> } = {};
-  private readonly unwiredProblems: { fingerprint?: string; value?: Map<IConstruct, string[]> } = {};
-  /** Constructs given a validation by {@link reportOn}. */
-  private readonly reporting = new Set<IConstruct>();
+  private readonly unwiredProblems: { fingerprint?: string; value?: Map<IConstruct, UnwiredProblems> } = {};
+  /** Constructs given a validation by {@link reportOn}, with what it reports. */
+  private readonly reporting = new Map<IConstruct, Map<Reporter, () => readonly string[]>>();
   private readonly customPodKinds: Array<{ readonly podKind: PodKind; readonly declaredBy: IConstruct }> = [];
   private knownPodKinds?: { readonly count: number; readonly kinds: PodKinds };
 
@@ -122,6 +134,7 @@ export class RegistryScope extends Construct {
       const scoped: ScopedSecret = { name: source.name, namespace, servers: source.servers };
       this.index.add(key, source.servers, scoped);
       this.byName.set(`${key}/${source.name}`, scoped);
+      if (!this.anyNamespace.has(source.name)) this.anyNamespace.set(source.name, scoped);
       this.namespaceVersions.set(key, (this.namespaceVersions.get(key) ?? 0) + 1);
     }
     this.sourcesVersion++;
@@ -186,7 +199,7 @@ export class RegistryScope extends Construct {
     if (this.claimsCheckedAt === this.changeCount) return [];
     this.claimsCheckedAt = this.changeCount;
     for (const claim of this.claimed) {
-      if (this.problemsOf(claim.handle).length > 0) this.reportOn(claim.reportOn, () => this.problemsOf(claim.handle));
+      if (this.problemsOf(claim.handle).length > 0) this.reportOn(claim.reportOn, 'wiring', () => this.problemsOf(claim.handle));
     }
     return [];
   }
@@ -269,40 +282,23 @@ export class RegistryScope extends Construct {
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
       publicImages: options.publicImages,
     }, this.index);
-    if (plan.problems.length === 0) state.patch.set(this.keepingServiceAccountSecrets(bearer, explicit.length, plan.secretNames));
+    if (plan.problems.length === 0) state.patch.set(keepingAccountSecrets(plan.secretNames, explicit.length, this.accountSecretsOf(bearer)));
     return plan.problems;
   }
 
+  /** The pull secrets of the bearer's service account, when this app declares it (one walk of the app per synth). */
+  private accountSecretsOf(bearer: PodBearer): readonly string[] {
+    const accounts = this.passes.memoize(this.serviceAccounts, () => serviceAccountPullSecrets(this.node.root));
+    return accounts.get(accountKey(bearer.namespace, bearer.serviceAccountName())) ?? [];
+  }
+
   /**
-   * The ServiceAccount admission plugin copies an account's pull secrets
-   * only into a pod that names none, so wiring a pod that named none would
-   * switch its service account's off. Those this app declares (a
-   * ServiceAccount object with `imagePullSecrets`) are kept, first.
+   * A name written by hand in a raw manifest: known if it names a source of
+   * this app in the pod's namespace; a name this app declares only in
+   * another namespace is known to be there (and is a problem).
    */
-  private keepingServiceAccountSecrets(bearer: PodBearer, explicitCount: number, names: string[]): string[] {
-    if (explicitCount > 0 || names.length === 0) return names;
-    const fromAccount = this.serviceAccountPullSecrets().get(`${namespaceKey(bearer.namespace)}/${bearer.serviceAccountName()}`) ?? [];
-    return [...new Set([...fromAccount, ...names])];
-  }
-
-  /** `namespace/name` → the pull secrets of every ServiceAccount object of the app; one walk per synth. */
-  private serviceAccountPullSecrets(): ReadonlyMap<string, readonly string[]> {
-    return this.passes.memoize(this.serviceAccounts, () => {
-      const accounts = new Map<string, string[]>();
-      for (const construct of this.node.root.node.findAll()) {
-        if (!(construct instanceof ApiObject) || construct.kind !== 'ServiceAccount' || apiGroupOf(construct.apiVersion) !== '') continue;
-        const refs = (construct.toJson() as { imagePullSecrets?: unknown }).imagePullSecrets;
-        if (!Array.isArray(refs)) continue;
-        const names = refs.map((ref: any) => ref?.name).filter((name): name is string => typeof name === 'string' && name !== '');
-        accounts.set(`${namespaceKey(namespaceOf(construct))}/${construct.name}`, names);
-      }
-      return accounts;
-    });
-  }
-
-  /** A name written by hand in a raw manifest: known if it names a source of this app in the pod's namespace. */
   private explicitByName(namespace: NamespaceKey, name: string): ExplicitPullSecret {
-    const known = this.byName.get(`${namespace}/${name}`);
+    const known = this.byName.get(`${namespace}/${name}`) ?? this.anyNamespace.get(name);
     return known
       ? { name, namespace: known.namespace, namespaceKnown: true, servers: known.servers }
       : { name, namespaceKnown: false };
@@ -317,13 +313,16 @@ export class RegistryScope extends Construct {
    * carries its construct path once.
    */
   private reportUnwiredPodProblems(): string[] {
-    const problems = this.passes.memoize(this.unwiredProblems, () => this.unwiredPodProblems());
-    for (const construct of problems.keys()) this.reportOn(construct, () => this.unwiredProblems.value?.get(construct) ?? []);
+    const found = this.passes.memoize(this.unwiredProblems, () => this.unwiredPodProblems());
+    for (const [construct, { apiObject }] of found) {
+      // Checked again when reported: wiring adopted later in the pass reports these problems itself.
+      this.reportOn(construct, 'unwired', () => (this.wired.has(apiObject) ? [] : this.unwiredProblems.value?.get(construct)?.problems ?? []));
+    }
     return [];
   }
 
-  private unwiredPodProblems(): Map<IConstruct, string[]> {
-    const problems = new Map<IConstruct, string[]>();
+  private unwiredPodProblems(): Map<IConstruct, UnwiredProblems> {
+    const found = new Map<IConstruct, UnwiredProblems>();
     const kinds = this.podKinds;
     for (const construct of this.node.root.node.findAll()) {
       let bearer: PodBearer | undefined;
@@ -336,17 +335,25 @@ export class RegistryScope extends Construct {
       const namespace = namespaceKey(bearer.namespace);
       const explicit = bearer.explicitSecrets().map((secret) => (typeof secret === 'string' ? this.explicitByName(namespace, secret) : explicitOfSecret(secret)));
       if (explicit.length === 0) continue;
-      const found = explicitSecretProblems(bearer.namespace, explicit, this.index.itemsIn(namespace).map((secret) => secret.name));
-      if (found.length > 0) problems.set(bearer.construct, found);
+      const problems = explicitSecretProblems(bearer.namespace, explicit, this.index.itemsIn(namespace).map((secret) => secret.name));
+      if (problems.length > 0) found.set(bearer.construct, { apiObject: bearer.apiObject, problems });
     }
-    return problems;
+    return found;
   }
 
-  /** Gives `construct` one validation reporting `problems()` (validations cannot be removed: it reports nothing once fixed). */
-  public reportOn(construct: IConstruct, problems: () => readonly string[]): void {
-    if (this.reporting.has(construct)) return;
-    this.reporting.add(construct);
-    construct.node.addValidation({ validate: () => [...problems()] });
+  /**
+   * Gives `construct` one validation reporting what each reporter's
+   * `problems` returns, each message once (validations cannot be removed: it
+   * reports nothing once fixed).
+   */
+  public reportOn(construct: IConstruct, reporter: Reporter, problems: () => readonly string[]): void {
+    let reporters = this.reporting.get(construct);
+    if (reporters === undefined) {
+      const created = new Map<Reporter, () => readonly string[]>();
+      this.reporting.set(construct, reporters = created);
+      construct.node.addValidation({ validate: () => [...new Set([...created.values()].flatMap((report) => report()))] });
+    }
+    reporters.set(reporter, problems);
   }
 
   private namespaceGroupProblems(): string[] {
