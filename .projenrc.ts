@@ -143,4 +143,10 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('bench:verify', {
+  description: 'Benchmark verify offline against a bare YAML parse of the same manifest: time ratio and peak RSS (a script, not a test)',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/verify-cost.ts',
+  receiveArgs: true,
+});
+
 project.synth();
