@@ -43,7 +43,7 @@ function writeManifest(file: string): void {
 
 /** Wall seconds and peak RSS (MiB) of one command, from GNU time (which writes them to stderr). */
 function run(command: string[], cwd: string): { seconds: number; rssMiB: number } {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const last = result.stderr.trim().split('\n').pop()!;
   const [seconds, kib] = last.split(' ').map(Number);
   if (!Number.isFinite(seconds) || !Number.isFinite(kib)) throw new Error(`cannot read GNU time's output: ${last}`);
@@ -65,7 +65,8 @@ function main(): void {
   ];
   const results = new Map<string, Array<{ seconds: number; rssMiB: number }>>(arms.map((arm) => [arm.name, []]));
   for (let round = 0; round < runs; round++) {
-    for (const arm of [...arms.slice(round % arms.length), ...arms.slice(0, round % arms.length)]) results.get(arm.name)!.push(run(arm.command, arm.cwd));
+    const order = [...arms.slice(round % arms.length), ...arms.slice(0, round % arms.length)];
+    for (const arm of order) results.get(arm.name)!.push(run(arm.command, arm.cwd));
   }
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`verify-cost: ${deployments} Deployments, ${runs} interleaved runs each, medians`);
