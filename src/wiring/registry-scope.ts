@@ -7,13 +7,14 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { AppCensus, takeCensus } from './app-census';
 import { constructError } from './construct-errors';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch, namespaceOf } from './pod-bearer';
 import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecret } from './pull-secret-plan';
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
 import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
 import { DeclaredSecretName, secretNameProblems } from './secret-names';
-import { accountKey, keepingAccountSecrets, serviceAccountPullSecrets } from './service-accounts';
+import { accountKey, keepingAccountSecrets } from './service-accounts';
 import { SynthPassTracker } from './synth-pass';
 import { problemWithFix } from '../rules/messages';
 import { describePodKind, PodKind, PodKinds } from '../rules/pod-kinds';
@@ -92,7 +93,7 @@ export class RegistryScope extends Construct {
   /** Bumped by every change that can alter an app-wide answer: the pass fingerprint includes it. */
   private changeCount = 0;
   private readonly appRules: { fingerprint?: string; value?: string[] } = {};
-  private readonly serviceAccounts: { fingerprint?: string; value?: Map<string, string[]> } = {};
+  private readonly appCensus: { fingerprint?: string; value?: AppCensus } = {};
   private readonly unwiredProblems: { fingerprint?: string; value?: Map<IConstruct, UnwiredProblems> } = {};
   /** Constructs given a validation by {@link reportOn}, with what it reports. */
   private readonly reporting = new Map<IConstruct, Map<Reporter, () => readonly string[]>>();
@@ -286,10 +287,14 @@ export class RegistryScope extends Construct {
     return plan.problems;
   }
 
-  /** The pull secrets of the bearer's service account, when this app declares it (one walk of the app per synth). */
+  /** The pull secrets of the bearer's service account, when this app declares it. */
   private accountSecretsOf(bearer: PodBearer): readonly string[] {
-    const accounts = this.passes.memoize(this.serviceAccounts, () => serviceAccountPullSecrets(this.node.root));
-    return accounts.get(accountKey(bearer.namespace, bearer.serviceAccountName())) ?? [];
+    return this.census().serviceAccounts.get(accountKey(bearer.namespace, bearer.serviceAccountName())) ?? [];
+  }
+
+  /** The app's pods and service accounts: one walk of the app per synth, shared by the rules that need them. */
+  private census(): AppCensus {
+    return this.passes.memoize(this.appCensus, () => takeCensus(this.node.root, this.podKinds));
   }
 
   /**
@@ -324,14 +329,9 @@ export class RegistryScope extends Construct {
   private unwiredPodProblems(): Map<IConstruct, UnwiredProblems> {
     const found = new Map<IConstruct, UnwiredProblems>();
     const kinds = this.podKinds;
-    for (const construct of this.node.root.node.findAll()) {
-      let bearer: PodBearer | undefined;
-      if (construct instanceof kplus.AbstractPod) {
-        if (!this.wired.has(ApiObject.of(construct))) bearer = podBearerOfPlus(construct);
-      } else if (construct instanceof ApiObject && !(construct.node.scope instanceof kplus.AbstractPod) && !this.wired.has(construct)) {
-        bearer = podBearerOfApiObject(construct, kinds);
-      }
-      if (bearer === undefined) continue;
+    for (const pod of this.census().pods) {
+      const bearer = pod instanceof kplus.AbstractPod ? podBearerOfPlus(pod) : podBearerOfApiObject(pod, kinds);
+      if (bearer === undefined || this.wired.has(bearer.apiObject)) continue;
       const namespace = namespaceKey(bearer.namespace);
       const explicit = bearer.explicitSecrets().map((secret) => (typeof secret === 'string' ? this.explicitByName(namespace, secret) : explicitOfSecret(secret)));
       if (explicit.length === 0) continue;

@@ -5,16 +5,15 @@
  * that named none would switch its account's off.
  */
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { namespaceOf } from './pod-bearer';
 import { namespaceKey } from './scope-index';
 import { apiGroupOf } from '../rules/pod-kinds';
 
-/** `namespace/name` → the pull secrets of every ServiceAccount object under `root`. */
-export function serviceAccountPullSecrets(root: IConstruct): Map<string, string[]> {
+/** `namespace/name` → the pull secrets of each core ServiceAccount among `objects`. */
+export function serviceAccountPullSecrets(objects: readonly ApiObject[]): Map<string, string[]> {
   const accounts = new Map<string, string[]>();
-  for (const construct of root.node.findAll()) {
-    if (!(construct instanceof ApiObject) || construct.kind !== 'ServiceAccount' || apiGroupOf(construct.apiVersion) !== '') continue;
+  for (const construct of objects) {
+    if (construct.kind !== 'ServiceAccount' || apiGroupOf(construct.apiVersion) !== '') continue;
     const refs = (construct.toJson() as { imagePullSecrets?: unknown }).imagePullSecrets;
     if (!Array.isArray(refs)) continue;
     const names = refs.map((ref: any) => ref?.name).filter((name): name is string => typeof name === 'string' && name !== '');
