@@ -104,7 +104,7 @@ allowed), 1 problems found, 2 usage or input error.
 `;
 
 /** Bad command-line arguments. */
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 interface VerifyArgs {
   readonly online: boolean;
@@ -337,7 +337,7 @@ function applyOption(args: MutableArgs, name: string, flag: string, value: strin
 }
 
 /** A `--pod-kind` value, checked (the same rules as PodBearingKind.custom in code). */
-export function podKindOption(flag: string, value: string): PodKind {
+function podKindOption(flag: string, value: string): PodKind {
   const parsed = parsePodKindFlag(value);
   if ('problem' in parsed) throw new UsageError(`${flag}: ${parsed.problem}`);
   return parsed.podKind;
