@@ -68,6 +68,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bin: { 'cdk8s-private-registry': 'lib/cli/main.js' },
 });
 
+// projen writes 0.0.0 unless a release bumps it (release is off): the version is set here, by hand, per release.
+// CHANGELOG.md names it; the CLI's --version and the tarball's name (cdk8s-private-registry-<version>.tgz) follow.
+project.package.addVersion('0.3.0');
+
 project.gitignore.exclude('/artifacts/');
 // dist/ holds the example app's manifests and is committed: CI re-synthesizes and diffs it.
 project.gitignore.include('/dist/');

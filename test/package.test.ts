@@ -48,9 +48,10 @@ app.synth();
 describe('the packed package in a new cdk8s app', () => {
   let app: string;
   let synthOutput: string;
+  let tarball: string;
 
   beforeAll(() => {
-    const tarball = packTarball();
+    tarball = packTarball();
     app = path.join(work, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', private: true }));
@@ -81,6 +82,17 @@ describe('the packed package in a new cdk8s app', () => {
     expect(synthOutput).toContain('Validation Report (cdk8s-private-registry@');
     expect(synthOutput).toMatch(/Status\s*│\s*success/);
     expect(fs.readFileSync(path.join(app, 'dist', 'apps.k8s.yaml'), 'utf8')).toContain('name: quay-pull');
+  });
+
+  test('the version is a real one, and the README, the CHANGELOG and the tarball\'s name agree on it', () => {
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(VERSION).not.toBe('0.0.0');
+    expect(path.basename(tarball)).toBe(`cdk8s-private-registry-${VERSION}.tgz`);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`npm install /path/to/cdk8s-private-registry-${VERSION}.tgz `);
+    // The package form of the plugin needs the exact installed version (cdk8s refuses ranges).
+    expect(readme).toMatch(new RegExp(`  - package: cdk8s-private-registry\n    version: ${VERSION.replace(/\./g, '\\.')} `));
+    expect(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(new RegExp(`^## ${VERSION.replace(/\./g, '\\.')}\\b`, 'm'));
   });
 
   test('the package ships lib/, not sources, tests or build artifacts', () => {
