@@ -10,6 +10,7 @@ import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { CDK8S_ADDRESS_LABEL, ConstructMetadata, parseConstructMetadata, WorkloadIndex } from './workloads';
 import { BoundedReadError, BoundedReadFailure, readRegularFile } from '../io/bounded-file';
+import { constructMetadataFolder } from '../manifests/helm-chart';
 import { InputError } from '../manifests/input-error';
 import { isPodBearer, objectsOfDocument } from '../manifests/manifest-object';
 import { readDocumentTexts } from '../manifests/manifest-stream';
@@ -131,9 +132,10 @@ function lineAt(text: string, offset: number): number {
  * The workloads of the manifests at `location` (a folder, searched as
  * `verify` does, or one file), with each pod template's
  * `cdk8s.io/metadata.addr` label, and construct-metadata.json from the
- * folder (or the file's folder) when there is one. The manifests are read
- * a document at a time (manifests.ts keeps no labels, so this reads them
- * itself); `defaultNamespace` is where objects without one are applied.
+ * folder (a Helm chart's templates/, where cdk8s writes it, or the file's
+ * folder) when there is one. The manifests are read a document at a time
+ * (manifests.ts keeps no labels, so this reads them itself);
+ * `defaultNamespace` is where objects without one are applied.
  */
 export function loadWorkloadIndex(location: string, defaultNamespace: string, kinds: PodKinds = PodKinds.BUILT_IN): WorkloadIndex {
   if (location === STDIN_PATH) {
@@ -168,9 +170,9 @@ function addressLabelOf(value: unknown, specPath: string): string | undefined {
 }
 
 function readConstructMetadata(location: string): ConstructMetadata | undefined {
-  let folder = location;
+  let folder: string;
   try {
-    if (!fs.statSync(location).isDirectory()) folder = path.dirname(location);
+    folder = fs.statSync(location).isDirectory() ? constructMetadataFolder(location) : path.dirname(location);
   } catch {
     return undefined; // findManifestFiles has said what is wrong with the location
   }

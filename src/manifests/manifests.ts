@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { helmChartFiles, isHelmChart } from './helm-chart';
 import { InputError } from './input-error';
 import { isChecked, ManifestObject as KubeManifestObject, objectsOfDocument } from './manifest-object';
 import { DocumentSplitter, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './manifest-stream';
@@ -33,8 +34,12 @@ const CDK8S_METADATA_FILE = 'construct-metadata.json';
  * regular files named `*.yaml`, `*.yml` and `*.json`, in sorted order,
  * skipping entries whose name starts with `.`, `node_modules`, cdk8s's
  * `construct-metadata.json`, FIFOs, devices, sockets and symbolic link
- * loops. Throws {@link InputError} for a missing path, a path that is
- * neither a regular file nor a folder, or a folder without manifests.
+ * loops. A folder that holds a `Chart.yaml` (given, or met while
+ * searching) is a Helm chart, as `cdk8s synth --format helm` writes: only
+ * its templates, CRDs and subcharts are read (helm-chart.ts). Throws
+ * {@link InputError} for a missing path, a path that is neither a regular
+ * file nor a folder, a folder without manifests, or a chart template with
+ * Go template actions.
  */
 export function findManifestFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
@@ -54,7 +59,9 @@ export function findManifestFiles(paths: readonly string[]): string[] {
     }
     const found = walk(given, new Set());
     if (found.length === 0) {
-      throw new InputError('folder contains no *.yaml, *.yml or *.json files', given);
+      throw new InputError(isHelmChart(given)
+        ? 'is a Helm chart without manifests: its templates/ and crds/ folders hold no *.yaml, *.yml or *.json files'
+        : 'folder contains no *.yaml, *.yml or *.json files', given);
     }
     files.push(...found);
   }
@@ -143,13 +150,20 @@ function statOrThrow(given: string): fs.Stats {
   }
 }
 
-/** Recursive, sorted; `seen` holds real paths so symlink loops end. */
-function walk(folder: string, seen: Set<string>): string[] {
+/**
+ * Recursive, sorted; `seen` holds real paths so symlink loops end; `skip`:
+ * more files to pass over (a chart's partials). A Helm chart met on the
+ * way is read as a chart.
+ */
+function walk(folder: string, seen: Set<string>, skip?: (entry: string) => boolean): string[] {
   const real = fs.realpathSync(folder);
   if (seen.has(real)) {
     return [];
   }
   seen.add(real);
+  if (isHelmChart(folder)) {
+    return helmChartFiles(folder, (inner, innerSkip) => walk(inner, seen, innerSkip));
+  }
   const files: string[] = [];
   for (const entry of fs.readdirSync(folder).sort()) {
     if (entry.startsWith('.') || entry === 'node_modules' || entry === CDK8S_METADATA_FILE) {
@@ -166,8 +180,8 @@ function walk(folder: string, seen: Set<string>): string[] {
         : new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, full);
     }
     if (stat.isDirectory()) {
-      files.push(...walk(full, seen));
-    } else if (stat.isFile() && MANIFEST_FILE.test(entry)) {
+      files.push(...walk(full, seen, skip));
+    } else if (stat.isFile() && MANIFEST_FILE.test(entry) && skip?.(entry) !== true) {
       files.push(full); // FIFOs, devices and sockets are never manifests: never opened
     }
   }
