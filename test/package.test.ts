@@ -103,11 +103,13 @@ describe('the packed package in a new cdk8s app', () => {
     expect(run(path.join(app, 'node_modules', '.bin', 'cdk8s-private-registry'), ['--version'], app).trim()).toBe(VERSION);
   });
 
-  test('the README apply command names only files of Kubernetes objects, though cdk8s wrote construct-metadata.json', () => {
+  test('the README apply command names only files of Kubernetes objects, though cdk8s wrote construct-metadata.json and the library construct-paths.json', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const command = /^(cat dist\/\*\.k8s\.yaml \| kubectl apply -f -)$/m.exec(readme);
     expect(command).not.toBeNull();
     expect(fs.existsSync(path.join(app, 'dist', 'construct-metadata.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(app, 'dist', 'construct-paths.json'), 'utf8')).objects)
+      .toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'apps', name: 'web', path: 'apps/web/Workload/Resource', construct: 'apps/web/Workload' });
     const named = fs.readdirSync(path.join(app, 'dist')).filter((file) => file.endsWith('.k8s.yaml'));
     expect(named.length).toBeGreaterThan(0);
     for (const file of named) {

@@ -48,7 +48,8 @@ export interface EventsResult {
  *               "lastEvent": string, "lastSeen": string | null, // kubelet reason; RFC 3339
  *               "failures": number, "recovered": boolean, "retrying": boolean, "waitingReason": string | null,
  *               "workload": { "kind", "name", "namespace", "file": string, "document": number } | null,
- *               "construct": { "path": string | null, "pathFrom": "label" | "name" | null, "address": string | null } | null,
+ *               "construct": { "path": string | null, "pathFrom": "construct-paths" | "label" | "name" | null, "address": string | null } | null,
+ *                                 // path: the Include, cdk8s-plus workload or raw object with "construct-paths"; else the API object's
  *               "serviceAccount": string | null,
  *               "pullSecrets": [{ "name": string, "from": "pod" | "service-account",
  *                                 "state": "matches" | "no-match" | "unusable" | "wrong-namespace" | "produced" | "not-in-manifests",

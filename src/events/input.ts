@@ -1,13 +1,15 @@
 /**
  * The input of `cdk8s-private-registry events`: the events file (or
  * standard input), read bounded, and the manifests folder of `--manifests`
- * with cdk8s's construct-metadata.json. Only regular files are opened:
+ * with the library's construct-paths.json (construct-paths.ts) and cdk8s's
+ * construct-metadata.json. Only regular files are opened:
  * a FIFO or a device could block or never end. Errors are
  * {@link InputError}s that never quote the content.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
+import { readConstructPaths } from './construct-paths';
 import { CDK8S_ADDRESS_LABEL, ConstructMetadata, parseConstructMetadata, WorkloadIndex } from './workloads';
 import { BoundedReadError, BoundedReadFailure, readRegularFile } from '../io/bounded-file';
 import { constructMetadataFolder } from '../manifests/helm-chart';
@@ -155,7 +157,9 @@ export function loadWorkloadIndex(location: string, defaultNamespace: string, ki
       });
     });
   }
-  return new WorkloadIndex(objects, labels, defaultNamespace, readConstructMetadata(location));
+  // The library's construct-paths.json first; cdk8s's construct-metadata.json for the objects it does not name.
+  const sources = { paths: readConstructPaths(location, readEventsFile), metadata: readConstructMetadata(location) };
+  return new WorkloadIndex(objects, labels, defaultNamespace, sources);
 }
 
 /** The `cdk8s.io/metadata.addr` label of the pod template (or of the object itself). */

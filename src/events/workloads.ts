@@ -3,14 +3,17 @@
  * manifests that made it: the pod-name patterns of each kind (REFERENCE
  * §9, the API server's generateName), the pull secrets the pod gets (its
  * own `imagePullSecrets`, else its ServiceAccount's), and the construct
- * path that declared the object, from cdk8s's `construct-metadata.json`
- * checked against the `cdk8s.io/metadata.addr` label cdk8s-plus puts on
- * pod templates (docs/facts.md#image-pull-events).
+ * path that declared the object: from the library's `construct-paths.json`
+ * (rules/construct-paths.ts), keyed by apiVersion, kind, namespace and
+ * name; else from cdk8s's `construct-metadata.json` checked against the
+ * `cdk8s.io/metadata.addr` label cdk8s-plus puts on pod templates
+ * (docs/facts.md#image-pull-events).
  */
 import { createHash } from 'crypto';
 import { isPodBearer } from '../manifests/manifest-object';
 import { ManifestObject } from '../manifests/manifests';
 import { ObjectIndex } from '../manifests/object-index';
+import { ConstructPaths, constructPathKey } from '../rules/construct-paths';
 import { matchingRegistryKeys } from '../rules/keyring';
 import { isPlainObject } from '../rules/objects';
 import { CONTAINER_LISTS, podImages } from '../rules/pod-images';
@@ -151,13 +154,16 @@ export interface PullSecretUse {
 /** The construct that declared a workload. */
 export interface ConstructOrigin {
   /**
-   * From construct-metadata.json, which cdk8s keys by name alone: kept when
-   * the label agrees with it (`pathFrom: 'label'`) or no other object of the
-   * manifests has the name (`'name'`); null otherwise.
+   * From construct-paths.json (`pathFrom: 'construct-paths'`): the construct
+   * users know (the `Include` that read the object, the cdk8s-plus workload,
+   * or the raw API object). Else from construct-metadata.json, which cdk8s
+   * keys by name alone and which names the API object: kept when the label
+   * agrees with it (`'label'`) or no other object of the manifests has the
+   * name (`'name'`); null otherwise.
    */
   readonly path: string | null;
   /** How the path is known to be this object's; null without a path. */
-  readonly pathFrom: 'label' | 'name' | null;
+  readonly pathFrom: 'construct-paths' | 'label' | 'name' | null;
   /** The `cdk8s.io/metadata.addr` label of the pod template; null without one. */
   readonly address: string | null;
 }
@@ -183,6 +189,14 @@ export interface WorkloadObject {
   readonly addressLabel?: string;
 }
 
+/** Where construct paths come from: the library's file, else cdk8s's. */
+export interface ConstructSources {
+  /** construct-paths.json, if found: preferred. */
+  readonly paths?: ConstructPaths | undefined;
+  /** construct-metadata.json, if found: for objects the first does not name. */
+  readonly metadata?: ConstructMetadata | undefined;
+}
+
 /** The workloads of a manifests folder, by namespace, ready to match pods against. */
 export class WorkloadIndex {
   /** Namespace → name → pod-bearing objects. */
@@ -194,10 +208,10 @@ export class WorkloadIndex {
 
   /**
    * `defaultNamespace`: where objects that set none are applied
-   * (`kubectl apply -n`). `metadata`: construct-metadata.json, if found.
+   * (`kubectl apply -n`). `sources`: the construct path files found.
    */
   public constructor(all: readonly ManifestObject[], labels: ReadonlyMap<ManifestObject, string>,
-    public readonly defaultNamespace: string, private readonly metadata?: ConstructMetadata) {
+    public readonly defaultNamespace: string, private readonly sources: ConstructSources = {}) {
     this.objects = new ObjectIndex(all, defaultNamespace);
     for (const object of all) {
       this.nameCounts.set(object.name, (this.nameCounts.get(object.name) ?? 0) + 1);
@@ -293,14 +307,17 @@ export class WorkloadIndex {
 
   private constructOf(workload: WorkloadObject): ConstructOrigin | null {
     const address = workload.addressLabel ?? null;
-    const path = this.metadata?.paths.get(workload.object.name);
+    const { apiVersion, kind, namespace, name } = workload.object;
+    const known = this.sources.paths?.byObject.get(constructPathKey(apiVersion, kind, namespace, name));
+    if (known !== undefined) return { path: known.construct, pathFrom: 'construct-paths', address };
+    const path = this.sources.metadata?.paths.get(name);
     if (path !== undefined && address !== null) {
       // cdk8s-plus labels the pod template with the workload construct's address: the API object's parent.
       const owners = [path, path.split('/').slice(0, -1).join('/')].filter((owner) => owner !== '');
       if (owners.some((owner) => cdk8sLabelValue(owner) === address || cdk8sLabelValue(owner, true) === address)) {
         return { path, pathFrom: 'label', address };
       }
-    } else if (path !== undefined && this.nameCounts.get(workload.object.name) === 1) {
+    } else if (path !== undefined && this.nameCounts.get(name) === 1) {
       return { path, pathFrom: 'name', address };
     }
     return address === null ? null : { path: null, pathFrom: null, address };

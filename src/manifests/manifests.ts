@@ -16,6 +16,7 @@ import { isChecked, ManifestObject as KubeManifestObject, objectsOfDocument } fr
 import { DocumentSplitter, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './manifest-stream';
 import { parseDocumentText } from './yaml-documents';
 import { fileTypeOf } from '../io/bounded-file';
+import { CONSTRUCT_PATHS_FILE } from '../rules/construct-paths';
 import { PodKinds } from '../rules/pod-kinds';
 
 export { MAX_MANIFEST_BYTES, STDIN_NAME, STDIN_PATH } from './manifest-stream';
@@ -33,7 +34,8 @@ const CDK8S_METADATA_FILE = 'construct-metadata.json';
  * extension), `-` for standard input, folders searched recursively for
  * regular files named `*.yaml`, `*.yml` and `*.json`, in sorted order,
  * skipping entries whose name starts with `.`, `node_modules`, cdk8s's
- * `construct-metadata.json`, FIFOs, devices, sockets and symbolic link
+ * `construct-metadata.json`, the `construct-paths.json` this library
+ * writes, FIFOs, devices, sockets and symbolic link
  * loops. A folder that holds a `Chart.yaml` (given, or met while
  * searching) is a Helm chart, as `cdk8s synth --format helm` writes: only
  * its templates, CRDs and subcharts are read (helm-chart.ts). Throws
@@ -166,7 +168,7 @@ function walk(folder: string, seen: Set<string>, skip?: (entry: string) => boole
   }
   const files: string[] = [];
   for (const entry of fs.readdirSync(folder).sort()) {
-    if (entry.startsWith('.') || entry === 'node_modules' || entry === CDK8S_METADATA_FILE) {
+    if (entry.startsWith('.') || entry === 'node_modules' || entry === CDK8S_METADATA_FILE || entry === CONSTRUCT_PATHS_FILE) {
       continue; // .git, .github workflows, dependencies, cdk8s bookkeeping: never manifests to deploy
     }
     const full = path.join(folder, entry);

@@ -9,6 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppCensus, takeCensus } from './app-census';
 import { constructError } from './construct-errors';
+import { recordConstructPaths } from './construct-paths';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch, namespaceOf } from './pod-bearer';
 import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecret } from './pull-secret-plan';
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
@@ -102,6 +103,7 @@ export class RegistryScope extends Construct {
 
   private constructor(root: Construct, id: string) {
     super(root, id);
+    recordConstructPaths(root); // construct-paths.json, after each App.synth() that succeeds
     this.passes = new SynthPassTracker(root, () => this.changeCount);
     // On the root, so it runs first in every pass (cdk8s visits in preorder): claimed workloads carry no
     // validation of their own until they have a problem, so a pass costs nothing per workload.

@@ -224,9 +224,25 @@ describe('--manifests: workloads, pull secrets, constructs, fixes', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-app-'));
     try {
       eventsApp(outdir).synth();
+      // The fixtures hold what cdk8s alone writes: without the library's construct-paths.json.
+      const pathsFile = path.join(outdir, 'construct-paths.json');
+      const paths = fs.readFileSync(pathsFile, 'utf8');
+      fs.unlinkSync(pathsFile);
       const { report } = await json(['--manifests', outdir, fixture('cluster.json')]);
       const live = Object.fromEntries(report.pulls.map((p: any) => [`${p.namespace}/${p.pod}`, [p.reason, p.construct, p.pullSecrets, p.workload?.kind]]));
       expect(live).toEqual(Object.fromEntries(Object.entries(byPod).map(([k, p]) => [k, [p.reason, p.construct, p.pullSecrets, p.workload?.kind]])));
+      // With it, preferred: every workload's construct as users know it, the raw Deployment "api" next to a Service "api" too.
+      fs.writeFileSync(pathsFile, paths);
+      const withPaths = (await json(['--manifests', outdir, fixture('cluster.json')])).report;
+      expect(Object.fromEntries(withPaths.pulls.map((p: any) => [`${p.namespace}/${p.pod}`, p.construct && [p.construct.path, p.construct.pathFrom]]))).toEqual({
+        'data/db-0': ['data/db/Workload', 'construct-paths'],
+        'shop/web-7d4b9c8f6-x2x9k': ['shop/web/Workload', 'construct-paths'],
+        'shop/nightly-report-28745760-bcdfg': ['shop/report/Workload', 'construct-paths'],
+        'shop/api-5f6d7c8b9-kxzvw': ['shop/api-deployment', 'construct-paths'],
+        'shop/migrate-qwxzt': ['shop/migrate', 'construct-paths'],
+        'shop/stray': null,
+        'other/web-7d4b9c8f6-x2x9k': null,
+      });
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
