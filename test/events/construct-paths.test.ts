@@ -77,7 +77,7 @@ test('without it, cdk8s\'s construct-metadata.json (keyed by name alone) cannot 
   expect(byPod(pulls, 'frontend-').construct).toMatchObject({ path: 'shop/frontend/Resource', pathFrom: 'label' });
 });
 
-test('a manifests file: the file is read from its folder; a Helm chart\'s templates/: from the chart\'s folder', async () => {
+test('a manifests file: the file is read from its folder; a Helm chart or its templates/: from the chart\'s folder', async () => {
   expect(byPod((await report(path.join(outdir, 'shop.k8s.yaml'))).pulls, 'redis-follower-').construct.pathFrom).toBe('construct-paths');
   const chart = path.join(dir, 'chart');
   fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
@@ -85,6 +85,7 @@ test('a manifests file: the file is read from its folder; a Helm chart\'s templa
   fs.copyFileSync(path.join(outdir, 'shop.k8s.yaml'), path.join(chart, 'templates', 'shop.k8s.yaml'));
   fs.copyFileSync(path.join(outdir, 'construct-paths.json'), path.join(chart, 'construct-paths.json'));
   expect(byPod((await report(path.join(chart, 'templates'))).pulls, 'redis-follower-').construct.path).toBe('shop/redis');
+  expect(byPod((await report(chart)).pulls, 'redis-follower-').construct.path).toBe('shop/redis');
 });
 
 test('a construct-paths.json that is not version 1 of the format is an input error that quotes nothing', async () => {
