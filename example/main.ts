@@ -49,14 +49,17 @@ export class WorkloadsChart extends Chart {
     new RegistrySecret(this, 'quay', { name: 'quay-pull', server: RegistryServer.QUAY, credentials: demoCredentials('QUAY') });
     new RegistrySecret(this, 'ghcr', { name: 'ghcr-pull', server: RegistryServer.GHCR, credentials: demoCredentials('GHCR') });
 
-    // A Deployment with a sidecar from a second registry: both secrets.
+    // A Deployment with a sidecar from a second registry: both secrets. Its init container is an
+    // official Docker Hub image, public: no secret, and the pattern travels with the manifest.
     const web = new PrivateImageWorkload(this, 'web', {
       name: 'web',
       image: 'quay.io/example/shop-web:2.3.1',
       ports: [{ number: 8080 }],
       replicas: 2,
+      publicImages: ['docker.io/library'],
     });
     web.workload.addContainer({ name: 'log-shipper', image: 'ghcr.io/example/log-shipper:0.9', portNumber: 2020 });
+    web.workload.addInitContainer({ name: 'wait-for-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'] });
 
     // A CronJob from the second registry only: just its secret.
     new PrivateImageWorkload(this, 'report', {

@@ -38,14 +38,16 @@ async function verify(objects: unknown[], ...flags: string[]) {
   return { code: run.code, worker: JSON.parse(run.stdout).findings.filter((f: any) => f.kind === 'Worker') };
 }
 
-test('wired in the synth, ok in verify with --pod-kind, unseen without it', async () => {
+test('wired in the synth, ok in verify with --pod-kind or by the pod-spec-path it declares, unseen when declarations are ignored', async () => {
   const { chart } = workerApp('quay.io/org/run:1');
   const objects = Testing.synth(chart);
   expect(objects.find((o) => o.kind === 'Worker').spec.template.spec.imagePullSecrets).toEqual([{ name: 'testquay' }]);
   const checked = await verify(objects, '--strict', '--pod-kind', FLAG);
   expect(checked.code).toBe(0);
   expect(checked.worker).toEqual([expect.objectContaining({ status: 'ok', container: 'run', secrets: ['testquay'] })]);
-  expect((await verify(objects, '--strict')).worker).toEqual([]);
+  // The synth declared the kind on the object (cdk8s-private-registry/pod-spec-path): no flag needed.
+  expect((await verify(objects, '--strict')).worker).toEqual([expect.objectContaining({ status: 'ok', container: 'run', secrets: ['testquay'] })]);
+  expect((await verify(objects, '--strict', '--ignore-manifest-declarations')).worker).toEqual([]);
 });
 
 test('no credential: the synth fails and verify --strict exits 1, both naming the image', async () => {

@@ -62,6 +62,10 @@ kubernetes.io/dockerconfigjson (or legacy kubernetes.io/dockercfg), readable,
 and holding a credential the kubelet applies to the image. A pull secret that
 an ExternalSecret or SealedSecret of the manifests makes is "produced-in-cluster".
 
+A folder holding a Chart.yaml is a Helm chart (cdk8s synth --format helm): its
+templates/, crds/ and unpacked charts/ are read; values are not rendered, so a
+template with {{ ... }} is an input error (pipe "helm template" instead).
+
 PATH "-" reads the manifests from standard input (named <stdin> in the report).
 Only regular files are read: a device, FIFO or socket given as PATH is an
 input error, and folders skip them. Each file (and standard input) may be at
@@ -85,6 +89,10 @@ Options of verify:
                              "apps.example.com/Worker=/spec/template/spec"
   --strict                   an image with no credential that no --public-image
                              pattern allows is a problem, not info
+  --ignore-manifest-declarations
+                             trust only these options: ignore the public-image
+                             patterns and pod kinds the manifests declare in their
+                             cdk8s-private-registry/* annotations (for a CI gate)
   --insecure-registry HOST[:PORT]
                              for this host, exactly as in the image: TLS without
                              certificate verification, and plain HTTP only when
@@ -114,6 +122,7 @@ interface VerifyArgs {
   readonly publicImages: string[];
   readonly podKinds: PodKind[];
   readonly strict: boolean;
+  readonly ignoreManifestDeclarations: boolean;
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly paths: string[];
@@ -157,6 +166,7 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
       publicImages: args.publicImages,
       podKinds: args.podKinds,
       strict: args.strict,
+      ignoreManifestDeclarations: args.ignoreManifestDeclarations,
       concurrency: args.concurrency,
       timeoutMs: args.timeoutMs,
       ...(dependencies.transport ? { transport: dependencies.transport } : {}),
@@ -224,6 +234,7 @@ const VERIFY_OPTIONS = {
   'public-image': { type: 'string', multiple: true },
   'pod-kind': { type: 'string', multiple: true },
   'strict': { type: 'boolean' },
+  'ignore-manifest-declarations': { type: 'boolean' },
   'concurrency': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
@@ -255,6 +266,7 @@ function parseCommandLine(argv: readonly string[]): Command {
     publicImages: [],
     podKinds: [],
     strict: false,
+    ignoreManifestDeclarations: false,
     concurrency: DEFAULT_CONCURRENCY,
     timeoutMs: DEFAULT_TIMEOUT_MS,
   };
@@ -302,6 +314,9 @@ function applyOption(args: MutableArgs, name: string, flag: string, value: strin
       break;
     case 'strict':
       args.strict = true;
+      break;
+    case 'ignore-manifest-declarations':
+      args.ignoreManifestDeclarations = true;
       break;
     case 'format':
       if (!(FORMATS as readonly string[]).includes(value)) {

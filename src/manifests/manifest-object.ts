@@ -30,6 +30,7 @@ import { createHash, Hash } from 'crypto';
 import { describePosition, InputError } from './input-error';
 import { isProducerKind, producedSecretFields, producedSecretMetadata, ProducedSecretFields } from './producer-object';
 import { MAX_NESTING, ParsedDocument } from './yaml-documents';
+import { Declarations, parseDeclaredPodSpecPath, parsePatternList, POD_SPEC_PATH_ANNOTATION, PUBLIC_IMAGES_ANNOTATION } from '../rules/declarations';
 import { DOCKER_CFG_KEY, DOCKER_CONFIG_JSON_KEY } from '../rules/dockerconfigjson';
 import { isPlainObject } from '../rules/objects';
 import { CONTAINER_LISTS } from '../rules/pod-images';
@@ -56,6 +57,8 @@ export interface ManifestObject {
   readonly digest?: string;
   /** Pod bearers only: JSON pointer of the pod spec (in the object and in `body`). */
   readonly podSpecPath?: string;
+  /** Pod bearers only: the public-image patterns its metadata declares (rules/declarations.ts), when trusted. */
+  readonly declaredPublicImages?: readonly string[];
 }
 
 const POD_SPEC_LISTS = ['initContainers', 'containers', 'ephemeralContainers', 'volumes', 'imagePullSecrets'] as const;
@@ -68,14 +71,18 @@ const CHECKED_KINDS = new Set(['Secret', 'ServiceAccount', 'Namespace']);
 
 /**
  * The objects of one parsed document: the object itself, or a List's items.
- * Null documents give none. `kinds`: the pod-bearing kinds of this run.
+ * Null documents give none. `kinds`: the pod-bearing kinds of this run;
+ * `declarations`: whether the objects' own annotations (rules/declarations.ts)
+ * may add a pod-bearing kind or public-image patterns.
  */
-export function objectsOfDocument(parsed: ParsedDocument, file: string, kinds: PodKinds = PodKinds.BUILT_IN): ManifestObject[] {
+export function objectsOfDocument(
+  parsed: ParsedDocument, file: string, kinds: PodKinds = PodKinds.BUILT_IN, declarations: Declarations = 'trusted',
+): ManifestObject[] {
   const value = parsed.value;
   if (value === null || value === undefined) {
     return []; // an empty document, e.g. after a trailing `---`
   }
-  const object = kubeObject(value, parsed, file, '', undefined, kinds);
+  const object = kubeObject(value, parsed, file, '', undefined, kinds, declarations);
   if (!object.kind.endsWith('List') || !isPlainObject(value)) {
     return [object];
   }
@@ -83,7 +90,7 @@ export function objectsOfDocument(parsed: ParsedDocument, file: string, kinds: P
   const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length);
   const items = value.items;
   if (Array.isArray(items)) {
-    return items.map((item, i) => kubeObject(item, parsed, file, `/items/${i}`, itemKind, kinds));
+    return items.map((item, i) => kubeObject(item, parsed, file, `/items/${i}`, itemKind, kinds, declarations));
   }
   if (items !== undefined && items !== null && (itemKind === undefined || CHECKED_KINDS.has(itemKind) || kinds.hasKind(itemKind))) {
     const position = parsed.locate('/items');
@@ -119,7 +126,7 @@ export function isChecked(object: ManifestObject): boolean {
 }
 
 function kubeObject(
-  value: unknown, parsed: ParsedDocument, file: string, pointer: string, defaultKind: string | undefined, kinds: PodKinds,
+  value: unknown, parsed: ParsedDocument, file: string, pointer: string, defaultKind: string | undefined, kinds: PodKinds, declarations: Declarations,
 ): ManifestObject {
   const where = pointer === '' ? '' : ` (at ${pointer})`;
   const failAs = (what: string, problem: string, field: string) => {
@@ -160,10 +167,13 @@ function kubeObject(
   // The kind is one of a fixed set here, so naming it quotes nothing.
   const invalid: Fail = (field, problem) => failAs(`a valid ${identity.kind}`, problem, field);
   // Items of typed lists carry no apiVersion: only Kubernetes' own kinds are taken for pods there.
-  const podKind = kinds.of(identity.apiVersion, identity.kind);
-  if (podKind !== undefined) {
-    identity.podSpecPath = podKind.podSpecPath;
-    identity.body = podBearerBody(value, podKind.podSpecPath, invalid);
+  const known = kinds.of(identity.apiVersion, identity.kind)?.podSpecPath;
+  const declared = declarations === 'trusted' ? declaredOf(metadata, identity, known !== undefined, (field, problem) => failAs('a valid declaration', problem, field)) : {};
+  const podSpecPath = known ?? declared.podSpecPath;
+  if (podSpecPath !== undefined) {
+    identity.podSpecPath = podSpecPath;
+    identity.body = podBearerBody(value, podSpecPath, invalid);
+    if (declared.publicImages !== undefined) identity.declaredPublicImages = declared.publicImages;
   } else if (isCoreGroup(identity.apiVersion) && identity.kind === 'Secret') {
     identity.body = secretBody(value);
     identity.digest = digestOf(value, () => fail(`it is nested more than ${MAX_NESTING} levels deep`));
@@ -182,6 +192,28 @@ function kubeObject(
 }
 
 type Fail = (field: string, problem: string) => InputError;
+
+/** What an object's annotations declare (rules/declarations.ts); a malformed annotation is refused, naming its key. */
+function declaredOf(
+  metadata: Record<string, unknown>, identity: Pick<ManifestObject, 'apiVersion' | 'kind'>, knownPodKind: boolean, fail: Fail,
+): { podSpecPath?: string; publicImages?: string[] } {
+  const annotations = metadata.annotations;
+  if (!isPlainObject(annotations)) return {};
+  const declared: { podSpecPath?: string; publicImages?: string[] } = {};
+  const field = (key: string) => `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  // Only a custom kind is declared so; built-in ones keep their known path (items of typed lists have no apiVersion).
+  if (annotations[POD_SPEC_PATH_ANNOTATION] !== undefined && !knownPodKind && identity.apiVersion !== '') {
+    const parsed = parseDeclaredPodSpecPath(annotations[POD_SPEC_PATH_ANNOTATION], identity.apiVersion, identity.kind);
+    if ('problem' in parsed) throw fail(field(POD_SPEC_PATH_ANNOTATION), `annotation "${POD_SPEC_PATH_ANNOTATION}" ${parsed.problem}`);
+    declared.podSpecPath = detach(parsed.podSpecPath);
+  }
+  if (annotations[PUBLIC_IMAGES_ANNOTATION] !== undefined) {
+    const parsed = parsePatternList(annotations[PUBLIC_IMAGES_ANNOTATION]);
+    if ('problem' in parsed) throw fail(field(PUBLIC_IMAGES_ANNOTATION), `annotation "${PUBLIC_IMAGES_ANNOTATION}" ${parsed.problem}`);
+    declared.publicImages = parsed.patterns.map(detach);
+  }
+  return declared;
+}
 
 function podBearerBody(value: Record<string, unknown>, specPath: string, fail: Fail): Record<string, unknown> {
   const spec = readPointer(value, specPath);

@@ -17,6 +17,7 @@ import { DocumentSplitter, readDocumentTexts, STDIN_NAME, STDIN_PATH } from './m
 import { parseDocumentText } from './yaml-documents';
 import { fileTypeOf } from '../io/bounded-file';
 import { CONSTRUCT_PATHS_FILE } from '../rules/construct-paths';
+import { Declarations } from '../rules/declarations';
 import { PodKinds } from '../rules/pod-kinds';
 
 export { MAX_MANIFEST_BYTES, STDIN_NAME, STDIN_PATH } from './manifest-stream';
@@ -83,13 +84,15 @@ export function findManifestFiles(paths: readonly string[]): string[] {
  * {@link findManifestFiles} returns them (`-` reads standard input, named
  * `<stdin>`). Throws {@link InputError} for unreadable or malformed input.
  */
-export function forEachManifestObject(files: readonly string[], visit: (object: ManifestObject) => void, kinds: PodKinds = PodKinds.BUILT_IN): void {
+export function forEachManifestObject(
+  files: readonly string[], visit: (object: ManifestObject) => void, kinds: PodKinds = PodKinds.BUILT_IN, declarations: Declarations = 'trusted',
+): void {
   for (const file of files) {
     const name = file === STDIN_PATH ? STDIN_NAME : file;
     let documents = 0;
     readDocumentTexts(file, (text, firstLine) => {
       documents += parseDocumentText(text, firstLine, name, documents, (parsed) => {
-        for (const object of objectsOfDocument(parsed, name, kinds)) visit(object);
+        for (const object of objectsOfDocument(parsed, name, kinds, declarations)) visit(object);
       });
     });
   }
@@ -109,14 +112,14 @@ export interface ManifestRead {
  * Reads the manifests at `paths` (see {@link findManifestFiles}), keeping only
  * the objects the checks use; `kinds`: the pod-bearing kinds of this run.
  */
-export function readManifests(paths: readonly string[], kinds: PodKinds = PodKinds.BUILT_IN): ManifestRead {
+export function readManifests(paths: readonly string[], kinds: PodKinds = PodKinds.BUILT_IN, declarations: Declarations = 'trusted'): ManifestRead {
   const files = findManifestFiles(paths);
   const checked: ManifestObject[] = [];
   let objects = 0;
   forEachManifestObject(files, (object) => {
     objects++;
     if (isChecked(object)) checked.push(object);
-  }, kinds);
+  }, kinds, declarations);
   return { files: files.length, objects, checked };
 }
 

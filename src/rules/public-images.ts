@@ -11,6 +11,8 @@ import { ImageReference, InvalidImageReferenceError, parseImageReference } from 
 export interface PublicImagePattern {
   /** The pattern as written (normalized). */
   readonly prefix: string;
+  /** Declared by the manifests (rules/declarations.ts), not given to this run. */
+  readonly declared?: boolean;
 }
 
 /** Why `pattern` is not a normalized repository prefix, with the form to write instead when there is one; undefined when valid. */
@@ -43,7 +45,12 @@ export function publicImagePatterns(patterns: readonly string[]): PublicImagePat
 
 /** Whether the image (by its normalized name) is under one of the patterns. */
 export function isPublicImage(image: ImageReference, patterns: readonly PublicImagePattern[]): boolean {
-  return patterns.some(({ prefix }) => image.name === prefix || image.name.startsWith(`${prefix}/`));
+  return publicPatternOf(image, patterns) !== undefined;
+}
+
+/** The first of the patterns the image (by its normalized name) is under; undefined when none. */
+export function publicPatternOf<P extends PublicImagePattern>(image: ImageReference, patterns: readonly P[]): P | undefined {
+  return patterns.find(({ prefix }) => image.name === prefix || image.name.startsWith(`${prefix}/`));
 }
 
 /** The familiar-normalized name of a repository, or undefined when it is not one. */

@@ -8,9 +8,10 @@
 import { Severity } from './findings';
 import { keyedSecret, KeyedSecret, nearMiss, UsableSecret } from './near-miss';
 import { RegistryCredential } from '../manifests/pull-secrets';
+import { PUBLIC_IMAGES_ANNOTATION } from '../rules/declarations';
 import { ImageReference, InvalidImageReferenceError, parseImageReference } from '../rules/image-reference';
 import { matchingRegistryKeys } from '../rules/keyring';
-import { PublicImagePattern } from '../rules/public-images';
+import { PublicImagePattern, publicPatternOf } from '../rules/public-images';
 import { displayServer } from '../rules/registry-server';
 import { firstServerHint } from '../rules/server-hints';
 
@@ -101,9 +102,10 @@ export function checkImage(image: unknown, secrets: PodPullSecrets, policy: Imag
       secrets: made.map((p) => p.name),
     };
   }
-  const pattern = policy.publicImages.find(({ prefix }) => reference.name === prefix || reference.name.startsWith(`${prefix}/`));
+  const pattern = publicPatternOf(reference, policy.publicImages);
   if (pattern !== undefined) {
-    return { status: 'public', message: `public image (pattern "${pattern.prefix}"): pulled without credentials` };
+    const declared = pattern.declared === true ? `, declared by the object's ${PUBLIC_IMAGES_ANNOTATION} annotation` : '';
+    return { status: 'public', message: `public image (pattern "${pattern.prefix}"${declared}): pulled without credentials` };
   }
   const couldNotUse = unusable.length === 0 ? '' : ` (secret ${quoteList(unusable)} cannot be used: see its finding)`;
   if (pending.length > 0) {

@@ -179,6 +179,7 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink):
   const pending: string[] = []; // referenced, not in the manifests: maybe in the cluster
   const unusable: string[] = [];
   const hints = new Map<string, string>();
+  const policy = withDeclaredPatterns(sink.policy, object.declaredPublicImages);
   for (const ref of pullSecretRefs(spec, namespace, index)) {
     if (ref.name === undefined) {
       const via = ref.serviceAccount === undefined ? '' : ` of ServiceAccount "${ref.serviceAccount}"`;
@@ -232,7 +233,7 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink):
       continue;
     }
     const noImage = podImage.source === 'volume' ? 'the image volume has no reference' : undefined;
-    const result = checkImage(image, { usable, produced, pending, unusable, hints }, sink.policy, noImage);
+    const result = checkImage(image, { usable, produced, pending, unusable, hints }, policy, noImage);
     findings.push(finding(at(podImage.pointer), result.status, shared.of(result.message), {
       ...where,
       ...(image === undefined ? {} : { image }),
@@ -243,6 +244,12 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink):
       candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
     }
   }
+}
+
+/** The run's policy, plus the public-image patterns the object declares (its flags' patterns first). */
+function withDeclaredPatterns(policy: ImagePolicy, declared: readonly string[] | undefined): ImagePolicy {
+  if (declared === undefined || declared.length === 0) return policy;
+  return { ...policy, publicImages: [...policy.publicImages, ...declared.map((prefix) => ({ prefix, declared: true }))] };
 }
 
 /** A pull secret reference of a pod: its own `imagePullSecrets`, else its ServiceAccount's. */

@@ -98,6 +98,13 @@ export interface PullSecretValidationProps {
    * @default - only the kinds known out of the box
    */
   readonly podKinds?: string[];
+  /**
+   * Ignore the public-image patterns and pod kinds the manifests declare in
+   * their `cdk8s-private-registry/*` annotations (what the constructs were
+   * given), and trust only these properties.
+   * @default false
+   */
+  readonly ignoreManifestDeclarations?: boolean;
 }
 
 /** How each failing status is explained in the cdk8s report. */
@@ -139,6 +146,7 @@ export class PullSecretValidation {
   private readonly publicImages: unknown;
   private readonly strict: unknown;
   private readonly podKinds: unknown;
+  private readonly ignoreManifestDeclarations: unknown;
 
   public constructor(props: PullSecretValidationProps = {}) {
     this.allowExpectedInCluster = props.allowExpectedInCluster ?? true;
@@ -147,6 +155,7 @@ export class PullSecretValidation {
     this.publicImages = props.publicImages ?? [];
     this.strict = props.strict ?? false;
     this.podKinds = props.podKinds ?? [];
+    this.ignoreManifestDeclarations = props.ignoreManifestDeclarations ?? false;
   }
 
   /** Checks the manifests of `context` and submits the report. */
@@ -156,7 +165,7 @@ export class PullSecretValidation {
       context.report.addViolation({
         ruleName: 'invalid-property',
         recommendation: 'A property of the PullSecretValidation entry in cdk8s.yaml is not valid.',
-        fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io"), strict as true or false, '
+        fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io"), strict and ignoreManifestDeclarations as true or false, '
           + 'and podKinds as a list of GROUP/KIND=/json/pointer (e.g. "apps.example.com/Worker=/spec/template/spec").',
         violatingResources: [{ resourceName: '', locations: propertyProblems, manifestPath: '' }],
       });
@@ -166,7 +175,8 @@ export class PullSecretValidation {
     let findings: Finding[];
     try {
       const kinds = new PodKinds((this.podKinds as string[]).map((value) => (parsePodKindFlag(value) as { podKind: PodKind }).podKind));
-      findings = checkOffline(readManifests(context.manifests, kinds).checked, {
+      const declarations = this.ignoreManifestDeclarations === true ? 'ignored' : 'trusted';
+      findings = checkOffline(readManifests(context.manifests, kinds, declarations).checked, {
         defaultNamespace: this.namespace,
         publicImages: this.publicImages as string[],
         strict: this.strict === true,
@@ -225,6 +235,7 @@ export class PullSecretValidation {
       });
     }
     if (typeof this.strict !== 'boolean') problems.push('strict must be true or false');
+    if (typeof this.ignoreManifestDeclarations !== 'boolean') problems.push('ignoreManifestDeclarations must be true or false');
     if (!Array.isArray(this.podKinds)) {
       problems.push('podKinds must be a list of GROUP/KIND=/json/pointer');
     } else {

@@ -33,6 +33,14 @@ export interface VerifyOptions extends OfflineOptions, OnlineOptions {
    * @default - the built-in kinds only
    */
   readonly podKinds?: readonly PodKind[];
+  /**
+   * Ignore what the manifests declare in their annotations (public-image
+   * patterns, custom pod kinds: rules/declarations.ts) and trust only these
+   * options: for a CI gate, since whoever edits manifests could declare an
+   * image public.
+   * @default false
+   */
+  readonly ignoreManifestDeclarations?: boolean;
 }
 
 /**
@@ -42,7 +50,7 @@ export interface VerifyOptions extends OfflineOptions, OnlineOptions {
  */
 export async function verifyManifests(paths: readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   // Only the objects the checks use are kept; the rest are counted.
-  const manifests = readManifests(paths, new PodKinds(options.podKinds ?? []));
+  const manifests = readManifests(paths, new PodKinds(options.podKinds ?? []), options.ignoreManifestDeclarations === true ? 'ignored' : 'trusted');
   const offline = checkOffline(manifests.checked, options);
   const findings = options.online ? await checkOnline(offline, options) : offline.findings;
   return { online: options.online === true, files: manifests.files, objects: manifests.objects, findings };

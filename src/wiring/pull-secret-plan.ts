@@ -8,7 +8,7 @@ import { ImageReference, InvalidImageReferenceError, parseImageReference } from 
 import { matchingRegistryKeys } from '../rules/keyring';
 import { problemWithFix } from '../rules/messages';
 import { describeImageSource, isPulled, PodImage } from '../rules/pod-images';
-import { isPublicImage, PublicImagePattern } from '../rules/public-images';
+import { PublicImagePattern, publicPatternOf } from '../rules/public-images';
 import { crossNamespaceProblem } from '../rules/pull-secret-namespace';
 import { firstServerHint } from '../rules/server-hints';
 
@@ -49,6 +49,8 @@ export interface WiringRequest {
 export interface WiringPlan {
   readonly secretNames: string[];
   readonly problems: string[];
+  /** The public-image patterns that allowed one of its images (declared on the object for verify: rules/declarations.ts). */
+  readonly publicPatterns: string[];
 }
 
 /**
@@ -61,6 +63,7 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
   const problems = explicitSecretProblems(request.namespace, request.explicit, index.itemsIn(scope).map((secret) => secret.name));
 
   const automatic = new Set<ScopedSecret>();
+  const publicPatterns = new Set<string>();
   for (const podImage of request.images) {
     if (!isPulled(podImage)) continue;
     const { image } = podImage;
@@ -72,7 +75,11 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
       problems.push(problemWithFix(`${describeImageSource(podImage)}: ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
       continue;
     }
-    if (isPublicImage(reference, request.publicImages ?? [])) continue;
+    const publicPattern = publicPatternOf(reference, request.publicImages ?? []);
+    if (publicPattern !== undefined) {
+      publicPatterns.add(publicPattern.prefix);
+      continue;
+    }
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
@@ -85,7 +92,7 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
     ...request.explicit.map((s) => s.name),
     ...[...automatic].map((s) => s.name).sort(),
   ];
-  return { secretNames: [...new Set(names)], problems };
+  return { secretNames: [...new Set(names)], problems, publicPatterns: [...publicPatterns].sort() };
 }
 
 /**

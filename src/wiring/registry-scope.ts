@@ -10,6 +10,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AppCensus, takeCensus } from './app-census';
 import { constructError } from './construct-errors';
 import { recordConstructPaths } from './construct-paths';
+import { declareInManifests } from './declarations';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch, namespaceOf } from './pod-bearer';
 import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecret } from './pull-secret-plan';
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
@@ -285,7 +286,9 @@ export class RegistryScope extends Construct {
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
       publicImages: options.publicImages,
     }, this.index);
-    if (plan.problems.length === 0) state.patch.set(keepingAccountSecrets(plan.secretNames, explicit.length, this.accountSecretsOf(bearer)));
+    if (plan.problems.length > 0) return plan.problems;
+    state.patch.set(keepingAccountSecrets(plan.secretNames, explicit.length, this.accountSecretsOf(bearer)));
+    declareInManifests(bearer, this.podKinds, plan.publicPatterns);
     return plan.problems;
   }
 
