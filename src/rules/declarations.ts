@@ -13,6 +13,12 @@ export const PUBLIC_IMAGES_ANNOTATION = 'cdk8s-private-registry/public-images';
 /** Where a custom pod-bearing kind keeps its pod spec (`/spec/template/spec`), as declared with PodBearingKind.custom. */
 export const POD_SPEC_PATH_ANNOTATION = 'cdk8s-private-registry/pod-spec-path';
 
+/**
+ * Each image a RegistryMirror rewrote, as pulled → as the code wrote it:
+ * a JSON object, keys sorted (`{"harbor.example.com/hub/library/nginx:1.27":"nginx:1.27"}`).
+ */
+export const ORIGINAL_IMAGES_ANNOTATION = 'cdk8s-private-registry/original-images';
+
 /** Whether readers take what the manifests declare (the default), or only their own flags. */
 export type Declarations = 'trusted' | 'ignored';
 
@@ -48,6 +54,30 @@ export function parseDeclaredPodSpecPath(
   const problem = customPodKindProblem({ apiGroup: apiGroupOf(apiVersion), kind, podSpecPath: value });
   if (problem === undefined) return { podSpecPath: value };
   return { problem: problem.startsWith('pod spec path') ? 'is not a JSON pointer of plain keys such as "/spec/template/spec"' : problem };
+}
+
+/** The annotation value for rewritten images: a JSON object of pulled → original, keys sorted. */
+export function formatOriginalImages(originals: ReadonlyMap<string, string>): string {
+  const sorted = [...originals.keys()].sort();
+  return JSON.stringify(Object.fromEntries(sorted.map((pulled) => [pulled, originals.get(pulled)!])));
+}
+
+/** The map of an original-images annotation, or a problem in words (the value is never quoted). */
+export function parseOriginalImages(value: unknown): { readonly originals: Map<string, string> } | { readonly problem: string } {
+  if (typeof value !== 'string') return { problem: 'is not a string' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return { problem: 'is not a JSON object' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: 'is not a JSON object' };
+  const originals = new Map<string, string>();
+  for (const [pulled, original] of Object.entries(parsed)) {
+    if (typeof original !== 'string' || original === '' || pulled === '') return { problem: 'has an entry that is not a pair of image references' };
+    originals.set(pulled, original);
+  }
+  return { originals };
 }
 
 function ordinal(n: number): string {
