@@ -59,6 +59,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     'cdk8s-cli@^2.200.0',
     'cdk8s-plus-28@^2.5.6',
+    // `cdk8s init typescript-app` makes cdk8s-plus-33 apps: tests prove what works with it (TypeScript and JavaScript only;
+    // the jsii API binds cdk8s-plus-28's types). Not a peer: plus-33 apps get plus-28 installed beside it (see the README).
+    'cdk8s-plus-33@^2.5.57',
     // Tests: ESO objects are validated against their CRD schemas; sealing is cross-checked with an independent implementation.
     'ajv@^8',
     '@linode/kubeseal-encrypt@^1.0.1',
@@ -125,7 +128,7 @@ project.eslint?.addRules({
 // Pure rules know nothing of cdk8s; the command-line tools run without loading it.
 const noCdk8s = (why: string) => ({
   'no-restricted-imports': ['error', {
-    paths: ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((name) => ({ name, message: why })),
+    paths: ['cdk8s', 'cdk8s-plus-28', 'cdk8s-plus-33', 'constructs'].map((name) => ({ name, message: why })),
   }],
 });
 project.eslint?.addOverride({ files: ['src/rules/**/*.ts', 'src/io/**/*.ts'], rules: noCdk8s('src/rules and src/io hold plain functions: no cdk8s or constructs imports') });

@@ -3,6 +3,8 @@
  * app with its peers, the validation plugin loaded by `cdk8s synth` from
  * `package: cdk8s-private-registry` as cdk8s documents for plugins, and the
  * README's apply command naming only files that hold Kubernetes objects.
+ * Twice: in a cdk8s-plus-28 app (the peer), and in a cdk8s-plus-33 app, what
+ * `cdk8s init typescript-app` makes today, written in TypeScript.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +16,8 @@ const ROOT = path.join(__dirname, '..');
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
 const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 const PEERS = ['cdk8s', 'cdk8s-plus-28', 'constructs'].map((name) => `${name}@${versionOf(name)}`);
+/** What a `cdk8s init typescript-app` app has: cdk8s-plus-33, not this package's peer cdk8s-plus-28. */
+const PEERS_33 = ['cdk8s', 'cdk8s-plus-33', 'constructs'].map((name) => `${name}@${versionOf(name)}`);
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'package-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -45,36 +49,49 @@ new PrivateImageWorkload(chart, 'web', { image: 'quay.io/org/web:1.0', name: 'we
 app.synth();
 `;
 
-describe('the packed package in a new cdk8s app', () => {
+let tarball: string;
+let plugins: string;
+
+beforeAll(() => {
+  tarball = packTarball();
+  // cdk8s installs a plugin package into its plugins folder (from npm; here from the tarball), whatever the app's cdk8s-plus.
+  plugins = path.join(work, 'plugins');
+  const pluginDir = path.join(plugins, 'cdk8s-private-registry', VERSION);
+  fs.mkdirSync(pluginDir, { recursive: true });
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--prefix', pluginDir, tarball, ...PEERS], work);
+}, 600_000);
+
+/** A new app folder `name`, where the README's install command ran with `peers` (the tarball stands for the published version). */
+function newApp(name: string, peers: string[], npmFlags: string[] = []): string {
+  const app = path.join(work, name);
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', private: true }));
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...npmFlags, tarball, ...peers], app);
+  return app;
+}
+
+/** A cdk8s.yaml that runs `command` and the validation plugin in its package form. */
+const cdk8sYaml = (command: string) => [
+  'language: typescript',
+  `app: ${command}`,
+  'output: dist',
+  'validations:',
+  '  - package: cdk8s-private-registry',
+  `    version: ${VERSION}`,
+  '    class: PullSecretValidation',
+  '    properties:',
+  '      allowExpectedInCluster: false',
+  '',
+].join('\n');
+
+describe('the packed package in a new cdk8s-plus-28 app', () => {
   let app: string;
   let synthOutput: string;
-  let tarball: string;
 
   beforeAll(() => {
-    tarball = packTarball();
-    app = path.join(work, 'app');
-    fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', private: true }));
-    // The README's install command, with the tarball standing for the published version.
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...PEERS], app);
-    // cdk8s installs a plugin package into its plugins folder (from npm; here from the tarball).
-    const plugins = path.join(work, 'plugins');
-    const pluginDir = path.join(plugins, 'cdk8s-private-registry', VERSION);
-    fs.mkdirSync(pluginDir, { recursive: true });
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--prefix', pluginDir, tarball, ...PEERS], app);
+    app = newApp('app', PEERS);
     fs.writeFileSync(path.join(app, 'main.js'), APP);
-    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
-      'language: typescript',
-      'app: node main.js',
-      'output: dist',
-      'validations:',
-      '  - package: cdk8s-private-registry',
-      `    version: ${VERSION}`,
-      '    class: PullSecretValidation',
-      '    properties:',
-      '      allowExpectedInCluster: false',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), cdk8sYaml('node main.js'));
     synthOutput = run(CDK8S, ['synth', '--plugins-dir', plugins], app);
   }, 600_000);
 
@@ -139,5 +156,65 @@ describe('the packed package in a new cdk8s app', () => {
     const output = run(CDK8S, ['synth', '--plugins-dir', empty], app);
     expect(output).toMatch(/Status\s*│\s*success/);
     expect(fs.readdirSync(empty)).toEqual([]);
+  });
+});
+
+/** A cdk8s-plus-33 app in TypeScript: PullSecretWiring wires one Deployment, a RegistrySecret is the other's dockerRegistryAuth. */
+const APP_33 = `import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { PullSecretWiring, RegistryCredentials, RegistrySecret } from 'cdk8s-private-registry';
+
+const app = new App();
+const chart = new Chart(app, 'apps', { namespace: 'apps' });
+const credentials = RegistryCredentials.fromUsernamePassword('robot', 'not-a-real-password');
+const quay = new RegistrySecret(chart, 'quay', { name: 'quay-pull', server: 'quay.io', credentials });
+new RegistrySecret(chart, 'ghcr', { name: 'ghcr-pull', server: 'ghcr.io', credentials });
+new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, containers: [{ image: 'ghcr.io/org/web:1.0', portNumber: 8080 }] });
+new kplus.Deployment(chart, 'api', { metadata: { name: 'api' }, containers: [{ image: 'quay.io/org/api:1.0', portNumber: 8080 }], dockerRegistryAuth: quay });
+PullSecretWiring.applyTo(chart);
+app.synth();
+`;
+
+/** What `cdk8s init typescript-app` writes besides main.ts: its tsconfig.json, and TypeScript, ts-node and @types/node of its versions. */
+const INIT_TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+const INIT_DEV_DEPS = Object.entries(JSON.parse(fs.readFileSync(path.join(INIT_TEMPLATE, 'package.json'), 'utf8')).devDependencies as Record<string, string>)
+  .filter(([name]) => ['typescript', 'ts-node', '@types/node'].includes(name)).map(([name, range]) => `${name}@${range}`);
+
+describe('the packed package in a new cdk8s-plus-33 app (what `cdk8s init typescript-app` makes), in TypeScript', () => {
+  let app: string;
+  let synthOutput: string;
+
+  beforeAll(() => {
+    app = newApp('app-33', [...PEERS_33, ...INIT_DEV_DEPS]);
+    fs.writeFileSync(path.join(app, 'main.ts'), APP_33);
+    fs.copyFileSync(path.join(INIT_TEMPLATE, 'tsconfig.json'), path.join(app, 'tsconfig.json'));
+    // As the template's cdk8s.yaml: ts-node type-checks main.ts (strict, library declarations included) before it runs it.
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), cdk8sYaml('npx ts-node main.ts'));
+    synthOutput = run(CDK8S, ['synth', '--plugins-dir', plugins], app);
+  }, 600_000);
+
+  test('npm (7 or newer) installs the peer cdk8s-plus-28 beside cdk8s-plus-33: in the lock file as a peer, not in package.json; one cdk8s', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('cdk8s')).sort()).toEqual(['cdk8s', 'cdk8s-plus-33', 'cdk8s-private-registry']);
+    expect(fs.readFileSync(path.join(app, 'node_modules', 'cdk8s-plus-28', 'package.json'), 'utf8')).toMatch(/"version": "2\.\d+\.\d+"/);
+    const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/cdk8s-plus-28']).toEqual(expect.objectContaining({ peer: true }));
+    // cdk8s-plus-33's objects are cdk8s ApiObjects to the wiring only with one cdk8s for all.
+    expect(Object.keys(lock.packages).filter((key) => /(^|\/)node_modules\/cdk8s$/.test(key))).toEqual(['node_modules/cdk8s']);
+  });
+
+  test('cdk8s synth: the wired Deployment gets its pull secret, the hand-set RegistrySecret is named once, and the plugin passes', () => {
+    expect(synthOutput).toContain('Validation Report (cdk8s-private-registry@');
+    expect(synthOutput).toMatch(/Status\s*│\s*success/);
+    const objects = parseAllDocuments(fs.readFileSync(path.join(app, 'dist', 'apps.k8s.yaml'), 'utf8')).map((doc) => doc.toJS());
+    const pullSecrets = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec.imagePullSecrets;
+    expect(pullSecrets('web')).toEqual([{ name: 'ghcr-pull' }]);
+    expect(pullSecrets('api')).toEqual([{ name: 'quay-pull' }]);
+  });
+
+  test('with --legacy-peer-deps (npm 6\'s behaviour) cdk8s-plus-28 is not installed and the package does not load', () => {
+    const legacy = newApp('app-33-legacy', PEERS_33, ['--legacy-peer-deps']);
+    expect(fs.existsSync(path.join(legacy, 'node_modules', 'cdk8s-plus-28'))).toBe(false);
+    expect(() => run('node', ['-e', 'require("cdk8s-private-registry")'], legacy)).toThrow(/Cannot find module 'cdk8s-plus-28'/);
   });
 });
