@@ -78,7 +78,17 @@ project.package.addVersion('0.3.0');
 project.gitignore.exclude('/artifacts/');
 // dist/ holds the example app's manifests and is committed: CI re-synthesizes and diffs it.
 project.gitignore.include('/dist/');
-project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml', '/artifacts/', '/docs/readme-*.md', '/sealed-secrets.state.json');
+// `artifacts` is written exactly as jsii-pacmak looks for its outdir: with any other spelling (e.g. `/artifacts/`),
+// `npx projen package` appends it to the tracked .npmignore and leaves the tree dirty.
+project.npmignore?.exclude('/example/', '/.ci/', '/bench/', '/cdk8s.yaml', 'artifacts', '/docs/readme-*.md', '/sealed-secrets.state.json');
+
+// `npx projen package` (and `build`, which ends with it) makes the npm package only, in and out of CI:
+// artifacts/js/cdk8s-private-registry@<version>.jsii.tgz. projen's default, outside CI, is `package-all`, which also
+// builds the Python wheel (pip needs PyPI) and the Go module (go needs its module proxy) and so fails offline; those
+// stay as `npx projen package-all`, `package:python` and `package:go`. CI proves the API maps to Python offline
+// with `jsii-pacmak --code-only` (.ci/run).
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // The example app and the benchmark are type-checked and linted like tests.
 for (const dir of ['example', 'bench']) {
