@@ -44,7 +44,7 @@ const ALL = modules();
 const relative = (file: string) => path.relative(ROOT, file);
 
 test('the tree is what the rules below look at: every room exists', () => {
-  for (const folder of ['rules', 'io', 'wiring', 'sources/plain', 'sources/external-secrets', 'sources/sealed-secrets', 'manifests', 'verify', 'events', 'cli']) {
+  for (const folder of ['rules', 'io', 'wiring', 'sources/plain', 'sources/external-secrets', 'sources/sealed-secrets', 'manifests', 'verify', 'events', 'images', 'cli']) {
     expect(ALL.some((file) => relative(file).startsWith(`src/${folder}/`))).toBe(true);
   }
 });
@@ -96,13 +96,17 @@ describe('each ESLint zone fires on a planted violation (and a legal import pass
     ['src/verify/planted.ts', '../events/classify', 'src/verify may import only from src/verify, src/manifests'],
     ['src/verify/planted.ts', '../cli/junit', 'src/verify may import only from'],
     ['src/events/planted.ts', '../verify/findings', 'src/events may import only from src/events, src/manifests'],
+    ['src/images/planted.ts', '../cli/images-command', 'src/images may import only from src/images, src/manifests, src/rules, src/io'],
+    ['src/images/planted.ts', '../wiring/synth-pass', 'src/images may import only from'],
+    ['src/images/planted.ts', '../registry-secret', 'src/images may import only from'],
     ['src/cli/planted.ts', '../wiring/synth-pass', 'src/cli may import only from src/cli, src/verify, src/events'],
   ])('%s importing %s', async (file, target, expected) => {
     const messages = await layerMessages(file, `import * as planted from '${target}';\nexport const used = planted;\n`);
     expect(messages).toEqual([expect.stringContaining(expected)]);
   });
 
-  test.each(['src/manifests/planted.ts', 'src/verify/planted.ts', 'src/events/planted.ts', 'src/cli/planted.ts', 'src/rules/planted.ts', 'src/io/planted.ts'])(
+  test.each(['src/manifests/planted.ts', 'src/verify/planted.ts', 'src/events/planted.ts', 'src/images/planted.ts', 'src/cli/planted.ts',
+    'src/rules/planted.ts', 'src/io/planted.ts'])(
     '%s importing cdk8s', async (file) => {
       expect(await layerMessages(file, 'import { App } from \'cdk8s\';\nexport const used = App;\n'))
         .toEqual([expect.stringContaining('no-restricted-imports')]);
@@ -112,6 +116,8 @@ describe('each ESLint zone fires on a planted violation (and a legal import pass
     ['src/cli/planted.ts', '../verify/findings'],
     ['src/sources/plain/planted.ts', '../credential-source'],
     ['src/events/planted.ts', '../manifests/manifests'],
+    ['src/images/planted.ts', '../manifests/manifests'],
+    ['src/cli/planted.ts', '../images/collect'],
     ['src/credentials.ts', './sources/sealed-secrets/sealed-secrets'],
   ])('%s importing %s is allowed', async (file, target) => {
     expect(await layerMessages(file, `import * as planted from '${target}';\nexport const used = planted;\n`)).toEqual([]);

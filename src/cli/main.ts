@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `cdk8s-private-registry`: the pull preflight (`verify`) and the image
- * pull events explainer (`events`) on the command line, `--version` and
+ * `cdk8s-private-registry`: the pull preflight (`verify`), the image pull
+ * events explainer (`events`) and the image list (`images`) on the command line, `--version` and
  * `--help`. Exit codes of `verify`: 0 nothing to fix (warnings and info
  * allowed), 1 problems found, 2 usage, input or internal error.
  */
@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { runEvents } from './events-command';
+import { runImages } from './images-command';
 import { formatJunit } from './junit';
 import { formatJson, formatTable } from './verify-report';
 import { InputError } from '../manifests/input-error';
@@ -53,6 +54,7 @@ type Format = typeof FORMATS[number];
 /** The `--help` text. */
 export const USAGE = `Usage: cdk8s-private-registry verify [options] PATH...|-
        cdk8s-private-registry events [options] FILE|-
+       cdk8s-private-registry images [options] PATH...|-
        cdk8s-private-registry --version | --help
 
 verify checks that every container image in the manifests at PATH (files, or
@@ -107,6 +109,10 @@ Options of verify:
 events explains \`kubectl get events -o json\` output about image pulls: run
 "cdk8s-private-registry events --help" for its options.
 
+images lists every image the manifests make a kubelet pull, as text, JSON or a
+"skopeo sync" file to fill an air-gapped registry: run
+"cdk8s-private-registry images --help" for its options.
+
 Exit codes of verify: 0 nothing to fix (warnings such as "expected-in-cluster"
 allowed), 1 problems found, 2 usage or input error.
 `;
@@ -129,7 +135,7 @@ interface VerifyArgs {
 }
 
 /** What the command line asks for. */
-type Command = VerifyArgs | { readonly command: 'help' | 'version' | 'bare' } | { readonly command: 'events'; readonly argv: string[] };
+type Command = VerifyArgs | { readonly command: 'help' | 'version' | 'bare' } | { readonly command: 'events' | 'images'; readonly argv: string[] };
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo, dependencies: CliDependencies = {}): Promise<number> {
@@ -155,6 +161,8 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
         return printVersion(io);
       case 'events':
         return runEvents(args.argv, io);
+      case 'images':
+        return runImages(args.argv, io);
     }
   }
   try {
@@ -255,8 +263,8 @@ function parseCommandLine(argv: readonly string[]): Command {
   const { tokens } = parseArgs({ args: [...argv], options: VERIFY_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const positionals = tokens.filter((t) => t.kind === 'positional') as Array<{ index: number; value: string }>;
   const command = positionals[0];
-  if (command?.value === 'events') {
-    return { command: 'events', argv: argv.filter((_arg, i) => i !== command.index) };
+  if (command?.value === 'events' || command?.value === 'images') {
+    return { command: command.value, argv: argv.filter((_arg, i) => i !== command.index) };
   }
   const args: MutableArgs = {
     online: false,
@@ -289,14 +297,14 @@ function parseCommandLine(argv: readonly string[]): Command {
     applyOption(args, token.name, flag, token.value ?? '');
   }
   if (command === undefined) {
-    throw new UsageError('missing command: use "verify" or "events"');
+    throw new UsageError('missing command: use "verify", "events" or "images"');
   }
   if (command.value === 'help') {
     const topic = positionals[1]?.value;
-    return topic === 'events' ? { command: 'events', argv: ['--help'] } : { command: 'help' };
+    return topic === 'events' || topic === 'images' ? { command: topic, argv: ['--help'] } : { command: 'help' };
   }
   if (command.value !== 'verify') {
-    throw new UsageError(`unknown command ${JSON.stringify(command.value)}: use "verify" or "events"`);
+    throw new UsageError(`unknown command ${JSON.stringify(command.value)}: use "verify", "events" or "images"`);
   }
   const paths = positionals.slice(1).map((p) => p.value);
   if (paths.length === 0) {

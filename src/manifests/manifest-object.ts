@@ -7,7 +7,8 @@
  * - pod-bearing kinds (by API group and kind: rules/pod-kinds.ts, with the
  *   run's custom kinds): at the kind's pod-spec path, `containers`,
  *   `initContainers` and `ephemeralContainers` (each entry's `name`, `image`
- *   and `imagePullPolicy`), `volumes` (an image volume's `name` and
+ *   and `imagePullPolicy`, and as `argImages` and `envImages` the few image
+ *   references its command, args and env name: rules/embedded-images.ts), `volumes` (an image volume's `name` and
  *   `image.reference` and `image.pullPolicy`; `null` for other volumes, so
  *   indexes stay), `imagePullSecrets` (each entry's `name`),
  *   `serviceAccountName` and `serviceAccount`;
@@ -30,8 +31,12 @@ import { createHash, Hash } from 'crypto';
 import { describePosition, InputError } from './input-error';
 import { isProducerKind, producedSecretFields, producedSecretMetadata, ProducedSecretFields } from './producer-object';
 import { MAX_NESTING, ParsedDocument } from './yaml-documents';
-import { Declarations, parseDeclaredPodSpecPath, parsePatternList, POD_SPEC_PATH_ANNOTATION, PUBLIC_IMAGES_ANNOTATION } from '../rules/declarations';
+import {
+  Declarations, ORIGINAL_IMAGES_ANNOTATION, parseDeclaredPodSpecPath, parseOriginalImages, parsePatternList,
+  POD_SPEC_PATH_ANNOTATION, PUBLIC_IMAGES_ANNOTATION,
+} from '../rules/declarations';
 import { DOCKER_CFG_KEY, DOCKER_CONFIG_JSON_KEY } from '../rules/dockerconfigjson';
+import { embeddedImagesOf } from '../rules/embedded-images';
 import { isPlainObject } from '../rules/objects';
 import { CONTAINER_LISTS } from '../rules/pod-images';
 import { apiGroupOf, PodKinds, readPointer } from '../rules/pod-kinds';
@@ -59,6 +64,8 @@ export interface ManifestObject {
   readonly podSpecPath?: string;
   /** Pod bearers only: the public-image patterns its metadata declares (rules/declarations.ts), when trusted. */
   readonly declaredPublicImages?: readonly string[];
+  /** Pod bearers only: each image a RegistryMirror rewrote, as pulled → as the code wrote it (rules/declarations.ts), when trusted. */
+  readonly originalImages?: Readonly<Record<string, string>>;
 }
 
 const POD_SPEC_LISTS = ['initContainers', 'containers', 'ephemeralContainers', 'volumes', 'imagePullSecrets'] as const;
@@ -174,6 +181,7 @@ function kubeObject(
     identity.podSpecPath = podSpecPath;
     identity.body = podBearerBody(value, podSpecPath, invalid);
     if (declared.publicImages !== undefined) identity.declaredPublicImages = declared.publicImages;
+    if (declared.originalImages !== undefined) identity.originalImages = declared.originalImages;
   } else if (isCoreGroup(identity.apiVersion) && identity.kind === 'Secret') {
     identity.body = secretBody(value);
     identity.digest = digestOf(value, () => fail(`it is nested more than ${MAX_NESTING} levels deep`));
@@ -196,10 +204,10 @@ type Fail = (field: string, problem: string) => InputError;
 /** What an object's annotations declare (rules/declarations.ts); a malformed annotation is refused, naming its key. */
 function declaredOf(
   metadata: Record<string, unknown>, identity: Pick<ManifestObject, 'apiVersion' | 'kind'>, knownPodKind: boolean, fail: Fail,
-): { podSpecPath?: string; publicImages?: string[] } {
+): Declared {
   const annotations = metadata.annotations;
   if (!isPlainObject(annotations)) return {};
-  const declared: { podSpecPath?: string; publicImages?: string[] } = {};
+  const declared: Declared = {};
   const field = (key: string) => `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   // Only a custom kind is declared so; built-in ones keep their known path (items of typed lists have no apiVersion).
   if (annotations[POD_SPEC_PATH_ANNOTATION] !== undefined && !knownPodKind && identity.apiVersion !== '') {
@@ -212,8 +220,15 @@ function declaredOf(
     if ('problem' in parsed) throw fail(field(PUBLIC_IMAGES_ANNOTATION), `annotation "${PUBLIC_IMAGES_ANNOTATION}" ${parsed.problem}`);
     declared.publicImages = parsed.patterns.map(detach);
   }
+  if (annotations[ORIGINAL_IMAGES_ANNOTATION] !== undefined) {
+    const parsed = parseOriginalImages(annotations[ORIGINAL_IMAGES_ANNOTATION]);
+    if ('problem' in parsed) throw fail(field(ORIGINAL_IMAGES_ANNOTATION), `annotation "${ORIGINAL_IMAGES_ANNOTATION}" ${parsed.problem}`);
+    declared.originalImages = Object.fromEntries([...parsed.originals].map(([pulled, original]) => [detach(pulled), detach(original)]));
+  }
   return declared;
 }
+
+type Declared = { podSpecPath?: string; publicImages?: string[]; originalImages?: Record<string, string> };
 
 function podBearerBody(value: Record<string, unknown>, specPath: string, fail: Fail): Record<string, unknown> {
   const spec = readPointer(value, specPath);
@@ -232,10 +247,13 @@ function podBearerBody(value: Record<string, unknown>, specPath: string, fail: F
     if (Array.isArray(containers)) {
       projected[field] = containers.map((container: unknown) => {
         if (!isPlainObject(container)) return null;
-        const kept: { name?: string; image?: string; imagePullPolicy?: string } = {};
+        const kept: { name?: string; image?: string; imagePullPolicy?: string; argImages?: string[]; envImages?: string[] } = {};
         if (typeof container.name === 'string') kept.name = detach(container.name);
         if (typeof container.image === 'string') kept.image = detach(container.image);
         if (typeof container.imagePullPolicy === 'string') kept.imagePullPolicy = detach(container.imagePullPolicy);
+        const embedded = embeddedImagesOf(container);
+        if (embedded.args.length > 0) kept.argImages = embedded.args.map(detach);
+        if (embedded.env.length > 0) kept.envImages = embedded.env.map(detach);
         return kept;
       });
     }
