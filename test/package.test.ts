@@ -218,3 +218,70 @@ describe('the packed package in a new cdk8s-plus-33 app (what `cdk8s init typesc
     expect(() => run('node', ['-e', 'require("cdk8s-private-registry")'], legacy)).toThrow(/Cannot find module 'cdk8s-plus-28'/);
   });
 });
+
+/** The README's lines, as written: read from README.md, so they cannot drift from what is tested. */
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** The shell commands of the first ```sh block after `marker`, without comments. */
+function readmeCommands(marker: string): string[] {
+  const at = README.indexOf(marker);
+  if (at < 0) throw new Error(`README has no ${JSON.stringify(marker)}`);
+  const block = /```sh\n([\s\S]*?)\n```/.exec(README.slice(at));
+  if (!block) throw new Error(`README has no sh block after ${JSON.stringify(marker)}`);
+  return block[1].split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** Runs a README line with sh in `cwd`, with this repository's cdk8s CLI on PATH as a user's global one; returns its output. */
+function sh(line: string, cwd: string): string {
+  return execFileSync('sh', ['-c', line], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      CDK8S_CHECK_UPGRADE: 'false',
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      PATH: `${path.dirname(CDK8S)}${path.delimiter}${process.env.PATH}`,
+    },
+  });
+}
+
+describe('a new app following the README, its commands as written', () => {
+  let app: string;
+
+  beforeAll(() => {
+    app = path.join(work, 'readme-app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'readme-app', version: '1.0.0', private: true }));
+    // Install: the line "in your cdk8s app", with the tarball where the README says /path/to/.
+    const install = readmeCommands('## Install').find((line) => line.startsWith('npm install '))!;
+    sh(install.replace(/\/path\/to\/(cdk8s-private-registry-[^ ]+\.tgz)/, (_all, name) => path.join(path.dirname(tarball), name)), app);
+    fs.writeFileSync(path.join(app, 'main.js'), APP);
+    // The plugin's path form, as the README writes it, after the app's own lines.
+    const pathForm = /Until the package is published[\s\S]*?```yaml\n([\s\S]*?)\n```/.exec(README)![1];
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), `language: typescript\napp: node main.js\noutput: dist\n${pathForm}\n`);
+    sh('cdk8s synth', app);
+  }, 600_000);
+
+  test('the install line names the packed tarball of this version', () => {
+    expect(fs.existsSync(path.join(path.dirname(tarball), `cdk8s-private-registry-${VERSION}.tgz`))).toBe(true);
+    expect(fs.existsSync(path.join(app, 'node_modules', 'cdk8s-private-registry', 'lib', 'validation-plugin.js'))).toBe(true);
+  });
+
+  test.each(readmeCommands('## Check before you deploy').filter((line) => !line.includes('--online') && !line.includes('events')))(
+    '%s exits 0', (line) => {
+      const output = sh(line, app);
+      if (line.endsWith('--version')) expect(output.trim()).toBe(VERSION);
+      else if (line.includes('> verify.xml')) expect(fs.readFileSync(path.join(app, 'verify.xml'), 'utf8')).toContain('<testsuites');
+      else expect(output).toMatch(/^1 finding \(1 ok, 0 info, 0 warnings, 0 problems\)|"status": "ok"/m);
+    });
+
+  test('the standard-input line needs its --no-validate: without it, the validation report precedes the YAML (the cdk8s CLI prints it there)', () => {
+    const line = readmeCommands('## Check before you deploy').find((l) => l.endsWith('verify -'))!;
+    expect(line).toContain('cdk8s synth --stdout --no-validate |');
+    expect(() => sh(line.replace(' --no-validate', ''), app)).toThrow(/malformed YAML|line 1/);
+  });
+});
