@@ -11,6 +11,7 @@ export { RegistryServer } from './registry-server';
 export { ImportedRegistrySecretOptions, IRegistrySecret, RegistrySecret, RegistrySecretProps } from './registry-secret';
 export { PrivateImageWorkload, PrivateImageWorkloadProps, WorkloadKind } from './private-image-workload';
 export { PullSecretWiring, PullSecretWiringOptions } from './pull-secret-wiring';
+export { RegistryMirror, RegistryMirrorProps } from './registry-mirror';
 export { CustomPodBearingKindProps, PodBearingKind } from './pod-bearing-kind';
 export { ServiceAccountPullSecrets, ServiceAccountPullSecretsProps } from './service-account-pull-secrets';
 export { Project, ProjectProps } from './project';

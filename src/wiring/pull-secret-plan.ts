@@ -33,6 +33,26 @@ export interface ExplicitPullSecret {
   readonly servers?: readonly string[];
 }
 
+/** An image as the registry mirror in scope rewrote it. */
+export interface MirroredImage {
+  /** The reference as pulled, on the mirror's endpoint. */
+  readonly image: string;
+  /** The mirror's endpoint (`host[:port][/prefix]`). */
+  readonly endpoint: string;
+  /** The mirror's construct path, named in messages. */
+  readonly mirrorPath: string;
+  /** The cache serves without credentials: the image needs no secret. */
+  readonly anonymous: boolean;
+}
+
+/** One image of the pod rewritten by a mirror: where it is, as written and as pulled. */
+export interface ImageRewrite {
+  /** JSON pointer relative to the pod spec (rules/pod-images.ts). */
+  readonly pointer: string;
+  readonly original: string;
+  readonly image: string;
+}
+
 /** What the wiring needs to know about one pod-bearing object. */
 export interface WiringRequest {
   readonly namespace: string | undefined;
@@ -43,6 +63,8 @@ export interface WiringRequest {
   readonly allowUnmatchedImages: boolean;
   /** Public images: they get no secret and need none. */
   readonly publicImages?: readonly PublicImagePattern[];
+  /** The registry mirrors in scope: an image's pulled form, or undefined when no mirror serves it. */
+  readonly rewrite?: (image: string) => MirroredImage | undefined;
 }
 
 /** The `imagePullSecrets` to emit, or the problems that stop the synth. */
@@ -51,6 +73,8 @@ export interface WiringPlan {
   readonly problems: string[];
   /** The public-image patterns that allowed one of its images (declared on the object for verify: rules/declarations.ts). */
   readonly publicPatterns: string[];
+  /** The images a mirror rewrote, in the pod's order. */
+  readonly rewrites: ImageRewrite[];
 }
 
 /**
@@ -64,27 +88,33 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
 
   const automatic = new Set<ScopedSecret>();
   const publicPatterns = new Set<string>();
-  for (const podImage of request.images) {
-    if (!isPulled(podImage)) continue;
-    const { image } = podImage;
+  const rewrites: ImageRewrite[] = [];
+  for (const written of request.images) {
+    if (!isPulled(written)) continue;
+    // Every rule below sees the image as pulled: through the mirror in scope, if one serves it.
+    const mirrored = request.rewrite?.(written.image);
+    if (mirrored) rewrites.push({ pointer: written.pointer, original: written.image, image: mirrored.image });
+    const podImage = mirrored ? { ...written, image: mirrored.image } : written;
+    const rewritten = mirrored ? ` (rewritten from "${written.image}" by the RegistryMirror at ${mirrored.mirrorPath})` : '';
     let reference: ImageReference;
     try {
-      reference = parseImageReference(image);
+      reference = parseImageReference(podImage.image);
     } catch (e) {
       if (!(e instanceof InvalidImageReferenceError)) throw e;
-      problems.push(problemWithFix(`${describeImageSource(podImage)}: ${e.message}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
+      problems.push(problemWithFix(`${describeImageSource(podImage)}: ${e.message}${rewritten}`, 'fix the image reference, e.g. "quay.io/org/app:1.0"'));
       continue;
     }
     const publicPattern = publicPatternOf(reference, request.publicImages ?? []);
-    if (publicPattern !== undefined) {
-      publicPatterns.add(publicPattern.prefix);
+    if (publicPattern !== undefined || mirrored?.anonymous) {
+      // An anonymous cache is declared like a public registry, so verify agrees (rules/declarations.ts).
+      publicPatterns.add(publicPattern?.prefix ?? mirrored!.endpoint);
       continue;
     }
     const matches = index.match(scope, reference);
     matches.forEach((secret) => automatic.add(secret));
     if (matches.length === 0 && !request.allowUnmatchedImages && !coveredByExplicit(reference, request.explicit)) {
       const elsewhere = index.namespacesMatching(reference, scope);
-      problems.push(unmatchedImageProblem(podImage, reference.domain, request.namespace, index.itemsIn(scope), elsewhere));
+      problems.push(unmatchedImageProblem(podImage, reference.domain, request.namespace, index.itemsIn(scope), elsewhere, rewritten));
     }
   }
 
@@ -92,7 +122,7 @@ export function planPullSecrets(request: WiringRequest, index: CredentialIndex<S
     ...request.explicit.map((s) => s.name),
     ...[...automatic].map((s) => s.name).sort(),
   ];
-  return { secretNames: [...new Set(names)], problems, publicPatterns: [...publicPatterns].sort() };
+  return { secretNames: [...new Set(names)], problems, publicPatterns: [...publicPatterns].sort(), rewrites };
 }
 
 /**
@@ -127,7 +157,8 @@ function coveredByExplicit(image: ImageReference, explicit: readonly ExplicitPul
 }
 
 function unmatchedImageProblem(
-  podImage: PodImage, domain: string, namespace: string | undefined, inScope: readonly ScopedSecret[], elsewhere: readonly string[],
+  podImage: PodImage, domain: string, namespace: string | undefined,
+  inScope: readonly ScopedSecret[], elsewhere: readonly string[], rewritten: string,
 ): string {
   const where = describeNamespace(namespace);
   const listing = inScope.length === 0
@@ -138,9 +169,10 @@ function unmatchedImageProblem(
     `; a credential for it exists in ${elsewhere.map(describeNamespace).join(', ')}, but pull secrets must be in the pod's own namespace`;
   const nearMiss = inScope.map((s) => ({ name: s.name, hint: firstServerHint(domain, s.servers) })).find((s) => s.hint !== undefined);
   const serverHint = nearMiss === undefined ? '' : `; secret "${nearMiss.name}": ${nearMiss.hint}`;
-  return problemWithFix(
-    `image "${podImage.image}" of ${describeImageSource(podImage)} matches no registry credential in ${where}; ${listing}${hint}${serverHint}`,
-    `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library")`);
+  const problem = `image "${podImage.image}" of ${describeImageSource(podImage)}${rewritten} matches no registry credential in ${where}; ${listing}${hint}${serverHint}`;
+  return problemWithFix(problem, rewritten === ''
+    ? `add a RegistrySecret (or ProjectRegistry) for its registry in ${where}, or, if the image is public, list its registry or repository in publicImages (e.g. "docker.io/library")`
+    : `add a RegistrySecret (or ProjectRegistry) for the mirror's registry "${domain}" in ${where}, or, if the cache serves without credentials, set \`anonymous: true\` on the RegistryMirror`);
 }
 
 function describeNamespace(namespace: string | undefined): string {

@@ -11,7 +11,9 @@ import { AppCensus, takeCensus } from './app-census';
 import { constructError } from './construct-errors';
 import { recordConstructPaths } from './construct-paths';
 import { declareInManifests } from './declarations';
-import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch, namespaceOf } from './pod-bearer';
+import { explicitOfSecret } from './explicit-secrets';
+import { ImageRewritePatch, MirrorBook } from './mirror-book';
+import { PodBearer, podBearerOfApiObject, podBearerOfPlus, PullSecretPatch } from './pod-bearer';
 import { ExplicitPullSecret, explicitSecretProblems, planPullSecrets, ScopedSecret } from './pull-secret-plan';
 import { NamespaceGroupSource, PullSecretOrigin, PullSecretSource } from './pull-secret-source';
 import { CredentialIndex, NamespaceKey, namespaceKey } from './scope-index';
@@ -43,6 +45,7 @@ export interface WiredBearer {
 interface WiredState extends WiredBearer {
   readonly options: WireOptions;
   readonly patch: PullSecretPatch;
+  readonly images: ImageRewritePatch;
   readonly namespace: NamespaceKey;
   problems: string[];
   /** A container was added since the last wiring. */
@@ -51,6 +54,7 @@ interface WiredState extends WiredBearer {
   namespaceVersion: number;
   /** The app-wide source version at the last wiring: unmatched-image messages mention other namespaces. */
   sourcesVersion: number;
+  mirrorsVersion: number;
   /** The scope's change count when the answer was last confirmed. */
   checkedAt: number;
 }
@@ -77,6 +81,8 @@ export class RegistryScope extends Construct {
 
   /** Passes of one synth, told apart from the next synth. */
   public readonly passes: SynthPassTracker;
+  /** The app's registry mirrors: every wired pod sees its images as pulled through them. */
+  public readonly mirrors = new MirrorBook(() => this.changeCount++);
   private readonly sources: PullSecretSource[] = [];
   /** Source → namespaces already in the index (sources only grow). */
   private readonly indexed = new Map<PullSecretSource, Set<NamespaceKey>>();
@@ -239,7 +245,7 @@ export class RegistryScope extends Construct {
     const namespaceVersion = this.namespaceVersions.get(state.namespace) ?? 0;
     const stale = state.stale
       || state.namespaceVersion !== namespaceVersion
-      || (state.problems.length > 0 && state.sourcesVersion !== this.sourcesVersion);
+      || (state.problems.length > 0 && state.sourcesVersion !== this.sourcesVersion) || state.mirrorsVersion !== this.mirrors.version;
     if (stale) this.rewire(state, namespaceVersion);
     return state.problems;
   }
@@ -249,11 +255,13 @@ export class RegistryScope extends Construct {
       bearer,
       options,
       patch: new PullSecretPatch(bearer.apiObject, bearer.podSpecPath),
+      images: new ImageRewritePatch(bearer.apiObject, bearer.podSpecPath),
       namespace: namespaceKey(bearer.namespace),
       problems: [],
       stale: true,
       namespaceVersion: -1,
       sourcesVersion: -1,
+      mirrorsVersion: -1,
       checkedAt: -1,
     };
     this.wired.set(bearer.apiObject, state);
@@ -270,6 +278,7 @@ export class RegistryScope extends Construct {
     state.stale = false;
     state.namespaceVersion = namespaceVersion;
     state.sourcesVersion = this.sourcesVersion;
+    state.mirrorsVersion = this.mirrors.version;
   }
 
   /** Sets the bearer's `imagePullSecrets` from the plan; returns the problems that stop the synth instead. */
@@ -285,8 +294,10 @@ export class RegistryScope extends Construct {
       explicit,
       allowUnmatchedImages: options.allowUnmatchedImages ?? false,
       publicImages: options.publicImages,
+      rewrite: this.mirrors.rewriterFor(bearer.namespace),
     }, this.index);
     if (plan.problems.length > 0) return plan.problems;
+    state.images.set(plan.rewrites);
     state.patch.set(keepingAccountSecrets(plan.secretNames, explicit.length, this.accountSecretsOf(bearer)));
     declareInManifests(bearer, this.podKinds, plan.publicPatterns);
     return plan.problems;
@@ -383,17 +394,4 @@ export class RegistryScope extends Construct {
     }
     return secretNameProblems(this.node.root, declared);
   }
-}
-
-/** A secret of ours is known completely; a cdk8s-plus one by namespace; an imported one not at all. */
-function explicitOfSecret(secret: kplus.ISecret): ExplicitPullSecret {
-  const registry = secret as Partial<{ namespace: string; servers: string[] }>;
-  if (Array.isArray(registry.servers)) {
-    return { name: secret.name, namespace: registry.namespace, namespaceKnown: true, servers: registry.servers };
-  }
-  const child = secret.node.defaultChild;
-  if (child instanceof ApiObject) {
-    return { name: secret.name, namespace: namespaceOf(child), namespaceKnown: true };
-  }
-  return { name: secret.name, namespaceKnown: false };
 }
