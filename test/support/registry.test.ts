@@ -10,8 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import {
-  buildOciLayout, buildTar, describeWithTools, findOnPath, isPortOpen, isProcessAlive, pushImage, readOciLayout,
-  REGISTRY_TOOLS, requireTools, RunningRegistry, sha256Digest, skopeoInspect, startRegistry, writeAuthFile,
+  buildOciLayout, buildTar, describeWithTools, isPortOpen, isProcessAlive, pushImage, readOciLayout,
+  REGISTRY_TOOLS, requireTools, RunningRegistry, sha256Digest, skopeoInspect, startRegistry, testWithTools, writeAuthFile,
 } from './registry';
 
 const START_TIMEOUT = 20_000;
@@ -67,8 +67,7 @@ describe('buildOciLayout', () => {
     }
   });
 
-  const tarTest = findOnPath('tar') ? test : test.skip;
-  tarTest('the hand-written tar is read by GNU tar', () => {
+  testWithTools(['tar'], 'the hand-written tar is read by GNU tar', () => {
     const result = spawnSync('tar', ['-tvf', '-'], { input: buildTar('hello.txt', Buffer.from('hi\n')), encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

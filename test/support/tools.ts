@@ -93,3 +93,22 @@ export function describeWithTools(tools: readonly string[], title: string, fn: (
   console.warn(`Skipping "${title}": ${check.reason}`);
   describe.skip(title, fn);
 }
+
+/**
+ * `test(title, fn)` when all `tools` are on PATH; otherwise as
+ * {@link describeWithTools}: locally skipped with the reason printed, in CI a
+ * failing test naming what is missing.
+ */
+export function testWithTools(tools: readonly string[], title: string, fn: () => unknown, timeout?: number): void {
+  const check = requireTools(tools);
+  if (check.ok) {
+    test(title, fn as jest.ProvidesCallback, timeout);
+  } else if (isCi()) {
+    test(title, () => {
+      throw new Error(`${title}: ${check.reason} (CI=true, so this fails instead of skipping)`);
+    });
+  } else {
+    console.warn(`Skipping "${title}": ${check.reason}`);
+    test.skip(title, fn as jest.ProvidesCallback);
+  }
+}

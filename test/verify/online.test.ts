@@ -10,6 +10,7 @@ import * as path from 'path';
 import { JsonReport } from '../../src/cli/verify-report';
 import { recordingCli } from '../support/cli';
 import { b64, FakeServer, PASSWORD, pullSecret, registry, TOKEN, USER, workload, WRONG_PASSWORD } from '../support/fake-registry';
+import { testWithTools } from '../support/tools';
 
 /** Every string a test wrote anywhere: scanned for secrets at the end. */
 const { cli, outputs } = recordingCli();
@@ -149,15 +150,7 @@ describe('Bearer token registry', () => {
     }
   });
 
-  const openssl = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  (openssl ? test : test.skip)('a self-signed TLS realm is trusted only when its host is listed', async () => {
+  testWithTools(['openssl'], 'a self-signed TLS realm is trusted only when its host is listed', async () => {
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile,
