@@ -255,6 +255,15 @@ describe('RegistryMirror under PullSecretWiring', () => {
   });
 });
 
+test('an image whose pull policy is Never is left as written: the node has it under that name', () => {
+  const { chart } = harborApp();
+  new RegistryMirror(chart, 'hub', { upstream: 'docker.io', endpoint: HUB_PROXY });
+  new PrivateImageWorkload(chart, 'web', { name: 'web', image: 'nginx:1.27', imagePullPolicy: kplus.ImagePullPolicy.NEVER });
+  const deployment = objectOf(Testing.synth(chart), 'Deployment', 'web');
+  expect(imagesOf(deployment)).toEqual(['nginx:1.27']);
+  expect(originalsOf(deployment)).toBeUndefined();
+});
+
 describe('RegistryMirror props', () => {
   test.each([
     [{ upstream: 'docker.io', endpoint: 'harbor.example.com/docker hub' }, 'endpoint "harbor.example.com/docker hub" has the character " "'],
