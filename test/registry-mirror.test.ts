@@ -1,7 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrivateImageWorkload, PullSecretWiring, RegistryMirror, RegistrySecret, WorkloadKind } from '../src';
 import { POD_SPEC, pullSecretsOf, WORKLOAD_PASSWORD } from './support/charts';
+import { runCliCaptured } from './support/cli';
 import { creds } from './support/credentials';
 import { synthError } from './support/synth';
 import { ORIGINAL_IMAGES_ANNOTATION } from '../src/rules/declarations';
@@ -292,4 +296,25 @@ describe('RegistryMirror props', () => {
     expect(mirror.rewrite(`${HUB_PROXY}/library/nginx:1.27`)).toBe(`${HUB_PROXY}/library/nginx:1.27`);
     expect(mirror.rewrite('not a reference')).toBe('not a reference');
   });
+});
+
+test('verify, given only the output folder, passes the mirrored app: it sees the images as pulled, and the anonymous cache declared', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
+  try {
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, 'chart', { namespace: 'team-a' });
+    new RegistrySecret(chart, 'harbor', { name: 'harbor', server: HARBOR, credentials: creds(WORKLOAD_PASSWORD) });
+    new RegistryMirror(chart, 'hub', { upstream: 'docker.io', endpoint: HUB_PROXY });
+    new RegistryMirror(chart, 'quay', { upstream: 'quay.io', endpoint: 'quay-mirror.example.com:5000', anonymous: true });
+    const web = new PrivateImageWorkload(chart, 'web', { name: 'web', image: 'nginx:1.27' });
+    web.workload.addContainer({ name: 'agent', image: 'quay.io/org/agent:3' });
+    app.synth();
+    const run = await runCliCaptured(['verify', '--strict', '-o', 'json', dir]);
+    expect(run.code).toBe(0);
+    const findings = JSON.parse(run.stdout).findings;
+    expect(findings.find((f: any) => f.container === 'main')).toMatchObject({ status: 'ok', image: `${HUB_PROXY}/library/nginx:1.27` });
+    expect(findings.find((f: any) => f.container === 'agent')).toMatchObject({ status: 'public', image: 'quay-mirror.example.com:5000/org/agent:3' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

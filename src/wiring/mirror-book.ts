@@ -8,7 +8,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ImageRewrite, MirroredImage } from './pull-secret-plan';
-import { namespaceKey } from './scope-index';
+import { NamespaceKey, namespaceKey } from './scope-index';
 import { formatOriginalImages, ORIGINAL_IMAGES_ANNOTATION } from '../rules/declarations';
 import { problemWithFix } from '../rules/messages';
 import { MirrorRule, rewriteImage, upstreamOfImage } from '../rules/mirrors';
@@ -26,9 +26,13 @@ export interface MirrorSource {
   readonly anonymous: boolean;
 }
 
+/** An image's pulled form through the mirrors in scope, or undefined when none serves it. */
+export type Rewriter = (image: string) => MirroredImage | undefined;
+
 /** The app's registry mirrors. */
 export class MirrorBook {
   private readonly sources: MirrorSource[] = [];
+  private readonly rewriters = new Map<NamespaceKey, { readonly version: number; readonly rewrite: Rewriter }>();
 
   /** `onChange` is told of every mirror added (it can change any pod's images). */
   constructor(private readonly onChange: () => void) {}
@@ -47,24 +51,33 @@ export class MirrorBook {
   /**
    * How the mirrors in scope of a pod in `namespace` rewrite an image;
    * undefined when the app has no mirror. For each upstream, the first
-   * mirror of the namespace, else the first of the App.
+   * mirror of the namespace, else the first of the App. Answers are kept
+   * per image until a mirror is added: many pods share their images.
    */
-  public rewriterFor(namespace: string | undefined): ((image: string) => MirroredImage | undefined) | undefined {
+  public rewriterFor(namespace: string | undefined): Rewriter | undefined {
     if (this.sources.length === 0) return undefined;
     const key = namespaceKey(namespace);
+    const known = this.rewriters.get(key);
+    if (known?.version === this.version) return known.rewrite;
     const byUpstream = new Map<string, MirrorSource>();
     const inNamespace = this.sources.filter((source) => !source.appWide && namespaceKey(source.namespace) === key);
     for (const source of [...inNamespace, ...this.sources.filter((s) => s.appWide)]) {
       if (!byUpstream.has(source.rule.upstream)) byUpstream.set(source.rule.upstream, source);
     }
-    return (image) => {
+    const answers = new Map<string, MirroredImage | undefined>();
+    const rewrite: Rewriter = (image) => {
+      if (answers.has(image)) return answers.get(image);
       const upstream = upstreamOfImage(image);
       const mirror = upstream === undefined ? undefined : byUpstream.get(upstream);
       const rewritten = mirror === undefined ? undefined : rewriteImage(image, mirror.rule);
-      return rewritten === undefined ? undefined : {
+      const answer = rewritten === undefined ? undefined : {
         image: rewritten, endpoint: mirror!.rule.endpoint, mirrorPath: mirror!.declaredBy.node.path, anonymous: mirror!.anonymous,
       };
+      answers.set(image, answer);
+      return answer;
     };
+    this.rewriters.set(key, { version: this.version, rewrite });
+    return rewrite;
   }
 
   /** A mirror registered before `source` for the same upstream in the same scope: two mirrors there fail the synth. */
