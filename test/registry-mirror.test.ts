@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as plus33 from 'cdk8s-plus-33';
 import { PrivateImageWorkload, PullSecretWiring, RegistryMirror, RegistrySecret, WorkloadKind } from '../src';
 import { POD_SPEC, pullSecretsOf, WORKLOAD_PASSWORD } from './support/charts';
 import { runCliCaptured } from './support/cli';
@@ -257,6 +258,16 @@ describe('RegistryMirror under PullSecretWiring', () => {
     expect(imagesOf(objectOf(out, 'Job', 'job'))).toEqual(['quay.io/org/job:1']);
     expect(originalsOf(objectOf(out, 'Job', 'job'))).toBeUndefined();
   });
+
+  test('a cdk8s-plus-33 workload (wired as the API object it makes) is rewritten too', () => {
+    const { chart } = harborApp();
+    PullSecretWiring.applyTo(chart);
+    new RegistryMirror(chart, 'hub', { upstream: 'docker.io', endpoint: HUB_PROXY });
+    new plus33.Deployment(chart, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx:1.27' }] });
+    const deployment = objectOf(Testing.synth(chart), 'Deployment', 'web');
+    expect(imagesOf(deployment)).toEqual([`${HUB_PROXY}/library/nginx:1.27`]);
+    expect(pullSecretsOf([deployment], 'Deployment')).toEqual(['harbor']);
+  });
 });
 
 test('an image whose pull policy is Never is left as written: the node has it under that name', () => {
@@ -280,6 +291,8 @@ describe('RegistryMirror props', () => {
     [{ upstream: 'docker.io', endpoint: HUB_PROXY, exclude: ['quay.io/org'] }, 'is not under the upstream "docker.io"'],
     [{ upstream: 'docker.io', endpoint: HUB_PROXY, anonymous: 'yes' as unknown as boolean }, '`anonymous` must be true or false'],
     [{ upstream: 42 as unknown as string, endpoint: HUB_PROXY }, 'upstream must be a plain string'],
+    [{ upstream: 'docker.io', endpoint: Lazy.any({ produce: () => HUB_PROXY }) as unknown as string }, 'endpoint must be a plain string known at synth, not a cdk8s token'],
+    [{ upstream: 'docker.io', endpoint: HUB_PROXY, exclude: 'docker.io/library' as unknown as string[] }, 'exclude must be a list of plain strings'],
   ])('%j fails at construction, naming the construct: %s', (props, problem) => {
     const chart = new Chart(Testing.app(), 'chart');
     expect(() => new RegistryMirror(chart, 'mirror', props)).toThrow(problem);
