@@ -133,3 +133,48 @@ describe('planPullSecrets', () => {
     ]);
   });
 });
+
+describe('planPullSecrets through a registry mirror: every rule sees the image as pulled', () => {
+  const MIRRORED: readonly ScopedSecret[] = [...SECRETS, { name: 'harbor', namespace: 'apps', servers: ['harbor.example.com'] }];
+  const rewrite = (anonymous: boolean) => (reference: string) => (reference.startsWith('nginx')
+    ? { image: `harbor.example.com/hub/library/${reference}`, endpoint: 'harbor.example.com/hub', mirrorPath: 'app/chart/hub', anonymous }
+    : undefined);
+  const plan = (images: PodImage[], overrides: Partial<WiringRequest> = {}, secrets = MIRRORED) =>
+    planPullSecrets({ namespace: 'apps', images, explicit: [], allowUnmatchedImages: false, rewrite: rewrite(false), ...overrides }, indexOf(secrets));
+
+  test('the mirror host\'s secret is wired, not the upstream\'s; each rewrite is listed with its pointer', () => {
+    const result = plan([image('nginx:1.27'), { ...image('quay.io/org/app:1', 'side'), pointer: '/containers/1/image' }]);
+    expect(result).toEqual({
+      secretNames: ['harbor', 'quay-all', 'quay-org'],
+      problems: [],
+      publicPatterns: [],
+      rewrites: [{ pointer: '/containers/0/image', original: 'nginx:1.27', image: 'harbor.example.com/hub/library/nginx:1.27' }],
+    });
+  });
+
+  test('no credential for the mirror host: the problem names the rewritten image, its original and the mirror', () => {
+    const [problem] = plan([image('nginx:1.27')], {}, SECRETS).problems;
+    expect(problem).toContain('image "harbor.example.com/hub/library/nginx:1.27" of container "app" (rewritten from "nginx:1.27" by the RegistryMirror at app/chart/hub) matches no registry credential in namespace "apps"');
+    expect(problem).toContain('Fix: add a RegistrySecret (or ProjectRegistry) for the mirror\'s registry "harbor.example.com" in namespace "apps", or, if the cache serves without credentials, set `anonymous: true` on the RegistryMirror');
+  });
+
+  test('an anonymous cache needs no secret and is declared as a public pattern', () => {
+    const result = plan([image('nginx:1.27')], { rewrite: rewrite(true) }, SECRETS);
+    expect([result.secretNames, result.problems, result.publicPatterns]).toEqual([[], [], ['harbor.example.com/hub']]);
+    expect(result.rewrites).toHaveLength(1);
+  });
+
+  test('publicImages apply to the image as pulled, not as written', () => {
+    expect(plan([image('nginx:1.27')], { publicImages: publicImagePatterns(['harbor.example.com/hub/library']) }, SECRETS).problems).toEqual([]);
+    expect(plan([image('nginx:1.27')], { publicImages: publicImagePatterns(['docker.io/library']) }, SECRETS).problems).toHaveLength(1);
+  });
+
+  test('an image never pulled is not rewritten', () => {
+    expect(plan([{ ...image('nginx:1.27'), pullPolicy: 'Never' }], {}, SECRETS)).toMatchObject({ problems: [], rewrites: [] });
+  });
+
+  test('a rewrite that is no valid reference says where it came from', () => {
+    const tooLong = () => ({ image: `harbor.example.com/${'a'.repeat(300)}`, endpoint: 'harbor.example.com', mirrorPath: 'app/m', anonymous: false });
+    expect(plan([image('nginx:1.27')], { rewrite: tooLong }).problems[0]).toContain('(rewritten from "nginx:1.27" by the RegistryMirror at app/m)');
+  });
+});
