@@ -116,7 +116,7 @@ export function formatEventsTable(result: EventsResult): string {
   ].map(sanitize));
   const lines: string[] = [];
   if (rows.length > 0) {
-    const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const widths = header.slice(0, -1).map((h, i) => rows.reduce((width, row) => Math.max(width, row[i].length), h.length));
     for (const row of [header, ...rows]) {
       lines.push(row.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd());
     }

@@ -352,10 +352,10 @@ function applyOption(args: MutableArgs, name: string, flag: string, value: strin
       args.podKinds.push(podKindOption(flag, value));
       break;
     case 'concurrency':
-      args.concurrency = positiveInteger(flag, value);
+      args.concurrency = positiveInteger(flag, value, MAX_CONCURRENCY);
       break;
     default: // timeout-ms
-      args.timeoutMs = positiveInteger(flag, value);
+      args.timeoutMs = positiveInteger(flag, value, MAX_TIMEOUT_MS);
   }
 }
 
@@ -366,11 +366,21 @@ function podKindOption(flag: string, value: string): PodKind {
   return parsed.podKind;
 }
 
-function positiveInteger(flag: string, text: string): number {
+/**
+ * Upper bounds of the numeric options: each image's deadline is
+ * IMAGE_DEADLINE_TIMEOUTS × --timeout-ms, and Node's timers overflow past
+ * 2^31 - 1 ms (every timer would fire at once); ten minutes a request is
+ * already far more than any registry needs.
+ */
+const MAX_TIMEOUT_MS = 600_000;
+const MAX_CONCURRENCY = 1024;
+
+function positiveInteger(flag: string, text: string, max: number): number {
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`${flag} must be a positive integer, not ${JSON.stringify(text)}`);
   }
+  if (n > max) throw new UsageError(`${flag} must be at most ${max}, not ${text}`);
   return n;
 }
 

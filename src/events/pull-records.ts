@@ -190,14 +190,14 @@ function eventTime(item: Record<string, unknown>, metadata: Record<string, unkno
     item.firstTimestamp, item.deprecatedFirstTimestamp, metadata.creationTimestamp]
     .map((t) => (typeof t === 'string' ? Date.parse(t) : NaN))
     .filter((t) => Number.isFinite(t));
-  return times.length === 0 ? undefined : Math.max(...times);
+  return times.length === 0 ? undefined : times.reduce((latest, t) => Math.max(latest, t));
 }
 
 function eventCount(item: Record<string, unknown>): number {
   const series = isPlainObject(item.series) ? item.series : {};
   const counts = [item.count, item.deprecatedCount, series.count]
     .filter((c): c is number => typeof c === 'number' && Number.isSafeInteger(c) && c > 0);
-  return Math.max(1, ...counts);
+  return counts.reduce((most, c) => Math.max(most, c), 1);
 }
 
 /** Where one container's pull of one image stands, from its events. */

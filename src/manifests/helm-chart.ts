@@ -67,7 +67,7 @@ export function helmChartFiles(chart: string, search: FolderSearch): string[] {
     }
   }
   const crds = path.join(chart, CRDS_FOLDER);
-  if (isFolder(crds)) files.push(...search(crds));
+  if (isFolder(crds)) for (const file of search(crds)) files.push(file);
   const charts = path.join(chart, CHARTS_FOLDER);
   if (isFolder(charts)) {
     for (const entry of fs.readdirSync(charts).sort()) {
@@ -79,7 +79,7 @@ export function helmChartFiles(chart: string, search: FolderSearch): string[] {
       if (!isHelmChart(subchart)) {
         throw new InputError(`is in a Helm chart's ${CHARTS_FOLDER}/ folder but holds no ${CHART_FILE}: not a subchart`, subchart);
       }
-      files.push(...search(subchart));
+      for (const file of search(subchart)) files.push(file);
     }
   }
   return files;

@@ -66,7 +66,7 @@ export function findManifestFiles(paths: readonly string[]): string[] {
         ? 'is a Helm chart without manifests: its templates/ and crds/ folders hold no *.yaml, *.yml or *.json files'
         : 'folder contains no *.yaml, *.yml or *.json files', given);
     }
-    files.push(...found);
+    for (const file of found) files.push(file);
   }
   // A file named twice (or also inside a folder given) is read once.
   const seen = new Set<string>();
@@ -139,7 +139,9 @@ export function parseManifests(text: string, file: string, kinds: PodKinds = Pod
   const objects: ManifestObject[] = [];
   let documents = 0;
   const splitter = new DocumentSplitter((documentText, firstLine) => {
-    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => objects.push(...objectsOfDocument(parsed, file, kinds)));
+    documents += parseDocumentText(documentText, firstLine, file, documents, (parsed) => {
+      for (const object of objectsOfDocument(parsed, file, kinds)) objects.push(object);
+    });
   });
   splitter.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   splitter.end();
@@ -185,7 +187,7 @@ function walk(folder: string, seen: Set<string>, skip?: (entry: string) => boole
         : new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, full);
     }
     if (stat.isDirectory()) {
-      files.push(...walk(full, seen, skip));
+      for (const file of walk(full, seen, skip)) files.push(file);
     } else if (stat.isFile() && MANIFEST_FILE.test(entry) && skip?.(entry) !== true) {
       files.push(full); // FIFOs, devices and sockets are never manifests: never opened
     }

@@ -44,7 +44,7 @@ function parseGlob(pattern: string): GlobChunk[] | undefined {
       if (parsed === undefined) {
         return undefined;
       }
-      tokens.push(...parsed.tokens);
+      for (const token of parsed.tokens) tokens.push(token);
       i = parsed.next;
     }
     chunks.push({ star, tokens });

@@ -75,11 +75,11 @@ export function checkOffline(objects: readonly ManifestObject[], options: Offlin
   const shared = new SharedStrings();
   for (const object of objects) {
     if (object.kind === 'Secret' && isCoreGroup(object.apiVersion)) {
-      findings.push(...secretFindings(object, index));
+      for (const f of secretFindings(object, index)) findings.push(f);
     }
     const produced = isProducer(object) ? producedFields(object) : undefined;
     if (produced !== undefined) {
-      findings.push(...producerFindings(object, produced, index));
+      for (const f of producerFindings(object, produced, index)) findings.push(f);
     }
     if (isPodBearer(object)) {
       checkPodBearer(object, index, { findings, candidates, shared, policy });
