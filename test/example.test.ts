@@ -26,10 +26,10 @@ describe('the example app', () => {
 
   test('the committed dist/ is exactly what the example synthesizes', () => {
     const committed = path.join(__dirname, '..', 'dist');
-    // The manifests and the library's construct-paths.json; `cdk8s synth` also writes construct-metadata.json (validations run).
+    // The manifests and the library's .cdk8s-private-registry/construct-paths.json; `cdk8s synth` also writes construct-metadata.json (validations run).
     expect(fs.readdirSync(committed).filter((f) => f !== 'construct-metadata.json').sort()).toEqual(out.files);
-    expect(out.files).toContain('construct-paths.json');
-    for (const file of out.files) {
+    expect(out.files).toContain('.cdk8s-private-registry');
+    for (const file of [...out.files.filter((f) => f.endsWith('.yaml')), '.cdk8s-private-registry/construct-paths.json']) {
       expect(fs.readFileSync(path.join(committed, file), 'utf8')).toEqual(fs.readFileSync(path.join(out.dir, file), 'utf8'));
     }
   });

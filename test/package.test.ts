@@ -125,7 +125,7 @@ describe('the packed package in a new cdk8s-plus-28 app', () => {
     const command = /^(cat dist\/\*\.k8s\.yaml \| kubectl apply -f -)$/m.exec(readme);
     expect(command).not.toBeNull();
     expect(fs.existsSync(path.join(app, 'dist', 'construct-metadata.json'))).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(app, 'dist', 'construct-paths.json'), 'utf8')).objects)
+    expect(JSON.parse(fs.readFileSync(path.join(app, 'dist', '.cdk8s-private-registry', 'construct-paths.json'), 'utf8')).objects)
       .toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'apps', name: 'web', path: 'apps/web/Workload/Resource', construct: 'apps/web/Workload' });
     const named = fs.readdirSync(path.join(app, 'dist')).filter((file) => file.endsWith('.k8s.yaml'));
     expect(named.length).toBeGreaterThan(0);

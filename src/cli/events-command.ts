@@ -49,9 +49,9 @@ input. Only regular files are read, at most ${MAX_EVENTS_BYTES / 1024 / 1024} Mi
 Options:
   --manifests DIR          the synthesized manifests (e.g. dist/): map each pod
                            to its workload, name the pull secrets it gets and
-                           the construct that declared it (from the
-                           construct-paths.json the library writes at synth,
-                           else cdk8s's construct-metadata.json and the
+                           the construct that declared it (from the library's
+                           .cdk8s-private-registry/construct-paths.json, else
+                           cdk8s's construct-metadata.json and the
                            cdk8s.io/metadata.addr label), and say what to fix
   -o, --format table|json  output format (default: table)
   --pod-kind GROUP/KIND=/json/pointer

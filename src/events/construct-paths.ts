@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../manifests/input-error';
-import { CONSTRUCT_PATHS_FILE, ConstructPaths, parseConstructPaths } from '../rules/construct-paths';
+import { constructPathsLocation, ConstructPaths, parseConstructPaths } from '../rules/construct-paths';
 
 /**
  * The construct paths for the manifests at `location`, or undefined when
@@ -24,7 +24,7 @@ export function readConstructPaths(location: string, read: (file: string) => str
   } catch {
     return undefined; // findManifestFiles has said what is wrong with the location
   }
-  const file = candidateFolders(folder).map((candidate) => path.join(candidate, CONSTRUCT_PATHS_FILE)).find((candidate) => fs.existsSync(candidate));
+  const file = candidateFolders(folder).map((candidate) => path.normalize(constructPathsLocation(candidate))).find((candidate) => fs.existsSync(candidate));
   if (file === undefined) return undefined;
   const parsed = parseConstructPaths(read(file));
   if (typeof parsed === 'string') throw new InputError(parsed, file);

@@ -1,7 +1,8 @@
 /**
  * `construct-paths.json`: the construct path of every API object of an
  * app, keyed by what names the object in the cluster (apiVersion, kind,
- * namespace, name). The library writes it next to the manifests after a
+ * namespace, name). The library writes it beside the manifests (in
+ * `.cdk8s-private-registry/`) after a
  * successful `App.synth()` (wiring/construct-paths.ts); `events` reads it
  * (events/input.ts). One format, written and read here:
  *
@@ -18,8 +19,19 @@
  */
 import { isPlainObject } from './objects';
 
-/** The file's name in the app's output folder. */
+/** The file's name. */
 export const CONSTRUCT_PATHS_FILE = 'construct-paths.json';
+/**
+ * The folder it lives in, inside the app's output folder: a subfolder, so
+ * that `kubectl apply -f dist/` (which reads every *.json of the folder
+ * given, but no subfolder) never takes it for a manifest.
+ */
+export const CONSTRUCT_PATHS_FOLDER = '.cdk8s-private-registry';
+
+/** Where the file is for the output folder `outdir` (a path relative to it, joined with `/`). */
+export function constructPathsLocation(outdir: string): string {
+  return `${outdir.replace(/\/+$/, '')}/${CONSTRUCT_PATHS_FOLDER}/${CONSTRUCT_PATHS_FILE}`;
+}
 /** The format version this library writes and reads. */
 export const CONSTRUCT_PATHS_VERSION = 1;
 

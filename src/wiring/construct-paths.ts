@@ -13,7 +13,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namespaceOf } from './pod-bearer';
-import { CONSTRUCT_PATHS_FILE, ConstructPathEntry, serializeConstructPaths } from '../rules/construct-paths';
+import { constructPathsLocation, ConstructPathEntry, serializeConstructPaths } from '../rules/construct-paths';
 
 /** The ids cdk8s and cdk8s-plus give the API object a construct wraps (`Node.defaultChild`). */
 const DEFAULT_CHILD_IDS = new Set(['Resource', 'Default']);
@@ -59,7 +59,7 @@ export function collectConstructPaths(root: IConstruct): ConstructPathEntry[] {
 export function constructPathsFile(outdir: string): string {
   const parent = path.dirname(path.resolve(outdir));
   const helmTemplates = path.basename(path.resolve(outdir)) === 'templates' && fs.existsSync(path.join(parent, 'Chart.yaml'));
-  return path.join(helmTemplates ? parent : outdir, CONSTRUCT_PATHS_FILE);
+  return path.normalize(constructPathsLocation(helmTemplates ? parent : outdir));
 }
 
 const RECORDING = Symbol.for('cdk8s-private-registry.constructPaths');
@@ -80,7 +80,9 @@ export function recordConstructPaths(root: IConstruct): void {
     writable: true,
     value: (...args: unknown[]) => {
       const result = (synth as (...a: unknown[]) => unknown).apply(app, args);
-      fs.writeFileSync(constructPathsFile(app.outdir), serializeConstructPaths(collectConstructPaths(app)));
+      const file = constructPathsFile(app.outdir);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, serializeConstructPaths(collectConstructPaths(app)));
       return result;
     },
   });

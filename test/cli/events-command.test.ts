@@ -225,7 +225,7 @@ describe('--manifests: workloads, pull secrets, constructs, fixes', () => {
     try {
       eventsApp(outdir).synth();
       // The fixtures hold what cdk8s alone writes: without the library's construct-paths.json.
-      const pathsFile = path.join(outdir, 'construct-paths.json');
+      const pathsFile = path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json');
       const paths = fs.readFileSync(pathsFile, 'utf8');
       fs.unlinkSync(pathsFile);
       const { report } = await json(['--manifests', outdir, fixture('cluster.json')]);

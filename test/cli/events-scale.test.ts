@@ -10,15 +10,31 @@ const PULLS = 200_000;
 
 function failing(i: number): PullRecord {
   return {
-    namespace: 'shop', pod: `web-${i}`, container: 'main', image: `quay.io/shop/web:${i}`, status: 'failing', reason: 'unauthorized',
-    message: 'failed to authorize: 401 Unauthorized', count: 3, lastEvent: 'Failed', failures: 3, recovered: false, retrying: false,
-    waitingReason: 'ImagePullBackOff', ambiguous: false,
+    namespace: 'shop',
+    pod: `web-${i}`,
+    container: 'main',
+    image: `quay.io/shop/web:${i}`,
+    status: 'failing',
+    reason: 'unauthorized',
+    message: 'failed to authorize: 401 Unauthorized',
+    count: 3,
+    lastEvent: 'Failed',
+    failures: 3,
+    recovered: false,
+    retrying: false,
+    waitingReason: 'ImagePullBackOff',
+    ambiguous: false,
   };
 }
 
 test(`${PULLS} failing pulls: the table and the JSON are written, every pull once`, () => {
   const result: EventsResult = {
-    source: 'events.json', manifests: null, namespace: null, eventObjects: PULLS, pullEvents: PULLS, otherObjects: 0,
+    source: 'events.json',
+    manifests: null,
+    namespace: null,
+    eventObjects: PULLS,
+    pullEvents: PULLS,
+    otherObjects: 0,
     entries: Array.from({ length: PULLS }, (_, i) => ({ record: failing(i), fix: null })),
   };
   const table = formatEventsTable(result);

@@ -71,7 +71,7 @@ test('the Include\'d Deployment\'s failing pod maps to the Include, though a Ser
 test('without it, cdk8s\'s construct-metadata.json (keyed by name alone) cannot tell the Deployment from the Service', async () => {
   const fallback = path.join(dir, 'fallback');
   fs.cpSync(outdir, fallback, { recursive: true });
-  fs.rmSync(path.join(fallback, 'construct-paths.json'));
+  fs.rmSync(path.join(fallback, '.cdk8s-private-registry', 'construct-paths.json'));
   const { pulls } = await report(fallback);
   expect(byPod(pulls, 'redis-follower-').construct).toBeNull();
   expect(byPod(pulls, 'frontend-').construct).toMatchObject({ path: 'shop/frontend/Resource', pathFrom: 'label' });
@@ -83,7 +83,7 @@ test('a manifests file: the file is read from its folder; a Helm chart or its te
   fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
   fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 1.0.0\n');
   fs.copyFileSync(path.join(outdir, 'shop.k8s.yaml'), path.join(chart, 'templates', 'shop.k8s.yaml'));
-  fs.copyFileSync(path.join(outdir, 'construct-paths.json'), path.join(chart, 'construct-paths.json'));
+  fs.cpSync(path.join(outdir, '.cdk8s-private-registry'), path.join(chart, '.cdk8s-private-registry'), { recursive: true });
   expect(byPod((await report(path.join(chart, 'templates'))).pulls, 'redis-follower-').construct.path).toBe('shop/redis');
   expect(byPod((await report(chart)).pulls, 'redis-follower-').construct.path).toBe('shop/redis');
 });
@@ -91,7 +91,7 @@ test('a manifests file: the file is read from its folder; a Helm chart or its te
 test('a construct-paths.json that is not version 1 of the format is an input error that quotes nothing', async () => {
   const broken = path.join(dir, 'broken');
   fs.cpSync(outdir, broken, { recursive: true });
-  fs.writeFileSync(path.join(broken, 'construct-paths.json'), JSON.stringify({ version: 1, objects: [{ name: 'hunter2' }] }));
+  fs.writeFileSync(path.join(broken, '.cdk8s-private-registry', 'construct-paths.json'), JSON.stringify({ version: 1, objects: [{ name: 'hunter2' }] }));
   const { code, stderr } = await report(broken);
   expect(code).toBe(2);
   expect(stderr).toContain('construct-paths.json: objects[0] is not');

@@ -162,7 +162,7 @@ describe('the chart cdk8s synth --format helm writes', () => {
   test('events --manifests dist/ reads cdk8s\'s construct-metadata.json from templates/, where cdk8s writes it', async () => {
     // Only construct-metadata.json names the construct of the raw Job "migrate" (no label): without the library's own record.
     const chart = chartCopy('metadata-only');
-    fs.rmSync(path.join(chart, 'construct-paths.json'), { force: true });
+    fs.rmSync(path.join(chart, '.cdk8s-private-registry', 'construct-paths.json'), { force: true });
     const run = await cli('events', '--manifests', chart, '--format', 'json', CLUSTER_EVENTS);
     const migrate = JSON.parse(run.stdout).pulls.find((p: any) => p.pod === 'migrate-qwxzt');
     expect(migrate.construct).toMatchObject({ path: 'shop/migrate' });

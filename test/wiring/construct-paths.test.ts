@@ -24,7 +24,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 test('after synth: every object, keyed by apiVersion, kind, namespace and name, with its path and the construct users know', () => {
   const outdir = path.join(dir, 'dist');
   includeApp(dir, outdir).synth();
-  const text = fs.readFileSync(path.join(outdir, 'construct-paths.json'), 'utf8');
+  const text = fs.readFileSync(path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8');
   expect(JSON.parse(text)).toEqual({
     version: 1,
     objects: [
@@ -37,8 +37,9 @@ test('after synth: every object, keyed by apiVersion, kind, namespace and name, 
     ],
   });
   expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-  // The manifests are as before: the file is written next to them, never into them.
-  expect(fs.readdirSync(outdir).sort()).toEqual(['construct-paths.json', 'ops.k8s.yaml', 'shop.k8s.yaml']);
+  // The manifests are as before: the file is written in a subfolder beside them, which `kubectl apply -f DIR` never reads.
+  expect(fs.readdirSync(outdir).sort()).toEqual(['.cdk8s-private-registry', 'ops.k8s.yaml', 'shop.k8s.yaml']);
+  expect(fs.readdirSync(path.join(outdir, '.cdk8s-private-registry'))).toEqual(['construct-paths.json']);
   // verify and events search the folder for manifests and pass it over, as cdk8s's construct-metadata.json.
   expect(findManifestFiles([outdir])).toEqual([path.join(outdir, 'ops.k8s.yaml'), path.join(outdir, 'shop.k8s.yaml')]);
 });
@@ -49,9 +50,9 @@ test('deterministic: two apps built alike write the same bytes; a second synth o
   const app = includeApp(dir, first);
   app.synth();
   includeApp(dir, second).synth();
-  const read = (outdir: string) => fs.readFileSync(path.join(outdir, 'construct-paths.json'), 'utf8');
+  const read = (outdir: string) => fs.readFileSync(path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8');
   expect(read(second)).toBe(read(first));
-  fs.rmSync(path.join(first, 'construct-paths.json'));
+  fs.rmSync(path.join(first, '.cdk8s-private-registry', 'construct-paths.json'));
   app.synth();
   expect(read(first)).toBe(read(second));
 });
@@ -83,7 +84,7 @@ test('cdk8s synth --format helm (the app writes into a chart\'s templates/): the
   fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 1.0.0\n');
   includeApp(dir, path.join(chart, 'templates')).synth();
   expect(fs.readdirSync(path.join(chart, 'templates')).sort()).toEqual(['ops.k8s.yaml', 'shop.k8s.yaml']);
-  expect(JSON.parse(fs.readFileSync(path.join(chart, 'construct-paths.json'), 'utf8')).objects).toHaveLength(6);
+  expect(JSON.parse(fs.readFileSync(path.join(chart, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8')).objects).toHaveLength(6);
 });
 
 test('the construct users know: an Include, a construct whose default child the object is, else the object (a chart\'s own "Resource" too)', () => {
