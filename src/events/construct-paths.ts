@@ -24,7 +24,9 @@ export function readConstructPaths(location: string, read: (file: string) => str
   } catch {
     return undefined; // findManifestFiles has said what is wrong with the location
   }
-  const file = candidateFolders(folder).map((candidate) => path.normalize(constructPathsLocation(candidate))).find((candidate) => fs.existsSync(candidate));
+  const file = candidateFolders(folder)
+    .map((candidate) => path.normalize(constructPathsLocation(candidate)))
+    .find((candidate) => fs.existsSync(candidate));
   if (file === undefined) return undefined;
   const parsed = parseConstructPaths(read(file));
   if (typeof parsed === 'string') throw new InputError(parsed, file);
