@@ -43,6 +43,23 @@ export interface CommonRegistryOptions {
   readonly startTimeoutMs?: number;
   /** Serve TLS (`http.tls`) with a self-signed certificate for 127.0.0.1 made in workDir, not plain HTTP. @default false */
   readonly tls?: boolean;
+  /**
+   * Run as a pull-through cache (`proxy:`) of this upstream. distribution
+   * 2.8 asks the upstream's `/v2/` for its auth endpoints at start and exits
+   * when it cannot be reached: start the upstream first. The cache sends the
+   * upstream its own `username`/`password`, never its clients' credentials.
+   * @default - a plain registry
+   */
+  readonly proxy?: ProxyOptions;
+}
+
+/** The `proxy:` section of a pull-through cache's config. */
+export interface ProxyOptions {
+  /** The upstream's URL, e.g. `http://127.0.0.1:5001`. */
+  readonly remoteurl: string;
+  /** The cache's own credentials for the upstream; omit both for an open upstream. */
+  readonly username?: string;
+  readonly password?: string;
 }
 
 /** No authentication: anyone may push and pull. */
@@ -114,7 +131,11 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     resources.issuer = auth.issuer;
     const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const tls = options.tls ? selfSignedCertificate(resources.workDir) : undefined;
-    const serve: ServeConfig = { authYaml: auth.yaml, ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}) };
+    const serve: ServeConfig = {
+      authYaml: auth.yaml,
+      ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}),
+      ...(options.proxy ? { proxyYaml: proxyYaml(options.proxy) } : {}),
+    };
     const started = await spawnOnFreePort(resources.workDir, serve, timeoutMs, (proc) => { resources.process = proc; });
     return makeRunning(options.auth, resources.workDir, started, resources.issuer, stop, tls?.certFile);
   } catch (err) {
@@ -187,9 +208,17 @@ function yamlString(value: string): string {
   return JSON.stringify(value);
 }
 
-/** What config.yml says beyond storage: the `auth:` section, and the certificate when serving TLS. */
+/** The `proxy:` section of config.yml. */
+function proxyYaml(proxy: ProxyOptions): string {
+  const credentials = proxy.username === undefined ? ''
+    : `  username: ${yamlString(proxy.username)}\n  password: ${yamlString(proxy.password ?? '')}\n`;
+  return `proxy:\n  remoteurl: ${yamlString(proxy.remoteurl)}\n${credentials}`;
+}
+
+/** What config.yml says beyond storage: the `auth:` section, the certificate when serving TLS, the `proxy:` section of a cache. */
 interface ServeConfig {
   readonly authYaml: string;
+  readonly proxyYaml?: string;
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
@@ -223,6 +252,7 @@ function registryConfig(workDir: string, port: number, serve: ServeConfig): stri
     '    X-Content-Type-Options: [nosniff]',
     ...(serve.tls ? ['  tls:', `    certificate: ${yamlString(serve.tls.certFile)}`, `    key: ${yamlString(serve.tls.keyFile)}`] : []),
     serve.authYaml.trimEnd(),
+    ...(serve.proxyYaml ? [serve.proxyYaml.trimEnd()] : []),
     '',
   ].join('\n');
 }
@@ -253,7 +283,8 @@ async function spawnOnFreePort(
   const tls = serve.tls !== undefined;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    fs.writeFileSync(configFile, registryConfig(workDir, port, serve));
+    // 0600: a cache's config holds its upstream password.
+    fs.writeFileSync(configFile, registryConfig(workDir, port, serve), { mode: 0o600 });
     const log = new TailBuffer();
     const child = spawn('docker-registry', ['serve', configFile], { cwd: workDir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     // 'close' comes after 'exit' once stdio is drained, so the log then holds the fatal line.

@@ -91,6 +91,22 @@ export async function skopeoInspect(imageRef: string, authfile?: string): Promis
 }
 
 /**
+ * `skopeo copy --src-tls-verify=false docker://<imageRef> oci:<destDir>:<tag>`:
+ * a full pull (manifest, config and every layer blob) with the given docker
+ * config file as `--src-authfile`, or anonymously without one. Never throws
+ * for a refused pull: the result says whether it worked.
+ */
+export async function skopeoCopy(imageRef: string, destDir: string, authfile?: string): Promise<InspectResult> {
+  const creds = authfile === undefined ? ['--src-no-creds'] : ['--src-authfile', authfile];
+  const result = await runSkopeo([
+    // Copying into a local layout needs no signature policy; do not depend on /etc/containers/policy.json.
+    '--insecure-policy', '--command-timeout', SKOPEO_TIMEOUT,
+    'copy', '--retry-times', '0', '--src-tls-verify=false', ...creds, `docker://${imageRef}`, `oci:${destDir}:copied`,
+  ]);
+  return { ok: result.code === 0, stdout: result.stdout, stderr: result.stderr + describeExit(result) };
+}
+
+/**
  * Writes a docker config file with one entry, fields in kubectl's order
  * (username, password, auth), mode 0600. Returns its path.
  */
