@@ -48,7 +48,7 @@ const nonString = (value: unknown) => value as string;
 describe('constructs refuse bad input with the construct path and a fix, never quoting a credential', () => {
   test.each<[string, (c: Chart) => void, string[]]>([
     ['server with user info', (c) => new RegistrySecret(c, 's', { server: `https://robot:${PASSWORD}@reg.example.com`, credentials: literal() }),
-      ['[chart/s]', 'registry server "https://reg.example.com" contains user info', 'Fix: remove "user:password@"']],
+      ['[chart/s]', 'registry server "https://***@reg.example.com" contains user info', 'Fix: remove "user:password@"']],
     ['imported server with user info', (c) => RegistrySecret.fromSecretName(c, 'i', 'x', { servers: [`robot:${PASSWORD}@reg.example.com`] }),
       ['[chart/i]', 'contains user info']],
     ['project registry server with user info, no namespaces, copy mode', (c) => new ProjectRegistry(c, 'p', {
@@ -86,7 +86,7 @@ describe('constructs refuse bad input with the construct path and a fix, never q
     }), ['latin1.json', 'is not UTF-8 text']],
     ['docker config: key is no server', (c) => new RegistrySecret(c, 's', {
       credentials: RegistryCredentials.fromDockerConfigFile(file('bad-key.json', `{"auths":{"robot:${PASSWORD}@quay.io":{"auth":"${AUTH}"}}}`)),
-    }), ['bad-key.json', 'the "auths" entry "quay.io" is not a registry server the kubelet can match: it contains user info']],
+    }), ['bad-key.json', 'the "auths" entry "***@quay.io" is not a registry server the kubelet can match: it contains user info']],
     ['docker config: a folder', (c) => new RegistrySecret(c, 's', { credentials: RegistryCredentials.fromDockerConfigFile(dir) }),
       ['is not a regular file']],
     ['docker config: a FIFO does not hang', (c) => {

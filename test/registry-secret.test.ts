@@ -155,7 +155,7 @@ describe('RegistrySecret validation', () => {
     ['server with whitespace', { server: 'quay .io' }, 'contains whitespace'],
     ['server with bad scheme', { server: 'ftp://quay.io' }, 'scheme "ftp"'],
     ['server with bad port', { server: 'quay.io:99999' }, 'port "99999"'],
-    ['server with user', { server: 'user@quay.io' }, 'registry server "quay.io" contains user info'],
+    ['server with user', { server: 'user@quay.io' }, 'registry server "***@quay.io" contains user info'],
     ['server with bad label', { server: 'quay-.io' }, 'invalid label "quay-"'],
     ['appendHash without name', { appendHash: true }, 'appendHash needs a name'],
   ])('%s', (_title, props, message) => {

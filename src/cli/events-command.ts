@@ -14,6 +14,7 @@ import { WorkloadIndex } from '../events/workloads';
 import { InputError } from '../manifests/input-error';
 import { dns1123LabelProblem } from '../rules/kube-names';
 import { parsePodKindFlag, PodKind, PodKinds } from '../rules/pod-kinds';
+import { printable } from '../rules/printable';
 
 /** Where `events` reads and writes; `process` fits. */
 export interface EventsIo {
@@ -100,7 +101,8 @@ export async function runEvents(argv: string[], io: EventsIo): Promise<number> {
     return anyFailing(result.entries.map((e) => e.record)) ? EVENTS_EXIT_FAILING : EVENTS_EXIT_OK;
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`error: ${sanitize(error.message)}\n`);
+      // Built by us, naming files as given (an "@" in a path stays): control characters shown as escapes.
+      io.stderr.write(`error: ${printable(error.message)}\n`);
       return EVENTS_EXIT_USAGE;
     }
     // Our own errors never carry secret values; a stack trace helps nobody here.

@@ -1,12 +1,15 @@
 /**
  * The report of `cdk8s-private-registry events`: a table for people, JSON
- * for tools. One line per pull, always: every text is put on one line, and
- * what could be a credential in a runtime's message (a URL's user info, a
- * signed URL's token or signature, an Authorization value) is redacted.
+ * for tools. One line per pull, always: every text is put on one line, its
+ * control characters shown as escapes, and what could be a credential in a
+ * runtime's message or an image (user info in any shape, a signed URL's
+ * token or signature, an Authorization value) is redacted.
  * Registry hosts and image names stay: they are what the reader needs.
  */
 import { PullRecord } from '../events/pull-records';
 import { ConstructOrigin, PodWorkload, PullSecretUse } from '../events/workloads';
+import { printable, printableJson } from '../rules/printable';
+import { redactUserInfo, redactUserInfoIn } from '../rules/redact';
 
 /** One pull, what the manifests say about it, and what to fix. */
 export interface PullEntry {
@@ -45,6 +48,8 @@ export interface EventsResult {
  *               "reason": "unauthorized" | "not-found" | "rate-limited" | "unreachable" | "unknown" | null,
  *               "message": string, "count": number,           // message: the runtime's error when failing; one line
  *               "volume": string | null,                       // the image volume pulling the image (with --manifests)
+               "mirror": { "upstream", "original": string } | null, // the image is a RegistryMirror's rewrite of "original", served
+                                 // by its cache for "upstream" (the object's original-images annotation; with --manifests)
  *               "lastEvent": string, "lastSeen": string | null, // kubelet reason; RFC 3339
  *               "failures": number, "recovered": boolean, "retrying": boolean, "waitingReason": string | null,
  *               "workload": { "kind", "name", "namespace", "file": string, "document": number } | null,
@@ -69,12 +74,13 @@ export function toEventsJson(result: EventsResult): Record<string, unknown> {
       namespace: r.namespace,
       pod: r.pod,
       container: r.container,
-      image: r.image,
+      image: redactUserInfo(r.image),
       status: r.status,
       reason: r.reason,
       message: sanitize(r.message),
       count: r.count,
       volume: workload?.volume ?? null,
+      mirror: workload?.mirror ? { upstream: workload.mirror.upstream, original: workload.mirror.original } : null,
       lastEvent: r.lastEvent,
       lastSeen: r.lastSeen === undefined ? null : new Date(r.lastSeen).toISOString(),
       failures: r.failures,
@@ -102,7 +108,7 @@ function secretJson(s: PullSecretUse) {
 
 /** The JSON report as text, two-space indented, with a final newline. */
 export function formatEventsJson(result: EventsResult): string {
-  return `${JSON.stringify(toEventsJson(result), null, 2)}\n`;
+  return `${printableJson(JSON.stringify(toEventsJson(result), null, 2))}\n`;
 }
 
 /** The table: one line per pull, then one line per fix, then a summary line. */
@@ -168,21 +174,19 @@ function plural(n: number): string {
 
 /** The longest text kept of one message. */
 const MAX_MESSAGE = 2000;
-/** C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidirectional controls, BOM. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
 const SENSITIVE_PARAMETER = /([?&;][^=&\s"'<>]*(?:token|signature|credential|password|secret|sig|key|auth|code)[^=&\s"'<>]*=)[^&\s"'<>]*/gi;
 const AUTHORIZATION_VALUE = /\b(bearer|basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi;
 
 /**
- * One line, without control characters, at most 2000 characters, with a
- * URL's user info, signed-URL tokens and Authorization values redacted.
+ * One line, at most 2000 characters: whatever could be user info redacted
+ * as `***@` (in any shape: see {@link redactUserInfoIn}), signed-URL tokens
+ * and Authorization values redacted, and every control character shown as
+ * an escape (see {@link printable}).
  */
 export function sanitize(text: string): string {
-  const redacted = text
-    .replace(URL_USERINFO, '$1[redacted]@')
+  const redacted = redactUserInfoIn(text)
     .replace(SENSITIVE_PARAMETER, '$1[redacted]')
     .replace(AUTHORIZATION_VALUE, '$1 [redacted]');
-  const line = redacted.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  const line = printable(redacted.trim());
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }

@@ -5,8 +5,10 @@
  * finding. A finding of severity `problem` is a `<failure>`, a warning is
  * `<skipped>` (nothing could be proven either way), ok and info pass with
  * the message in `<system-out>`. Built from findings only, which never hold
- * secret values; every text is XML-escaped.
+ * secret values; every text from the input is {@link printable} (control
+ * characters as visible escapes), then XML-escaped.
  */
+import { printable } from '../rules/printable';
 import { Finding, summarize } from '../verify/findings';
 import { VerifyResult } from '../verify/verify';
 
@@ -32,15 +34,16 @@ export function formatJunit(result: VerifyResult): string {
 }
 
 function testCase(f: Finding): string[] {
-  const name = f.container !== undefined || f.volume !== undefined
+  // Every text from the input is printable first: control characters shown as escapes, never raw in the XML.
+  const name = printable(f.container !== undefined || f.volume !== undefined
     ? `${f.container ?? `volume ${f.volume}`} ${f.image ?? '(no image)'}`
-    : f.secret !== undefined ? `pull secret "${f.secret}" at ${f.path || '/'}` : f.path || '/';
-  const open = `    <testcase classname="${attribute(`${f.namespace}/${f.kind}/${f.name}`)}" name="${attribute(name)}" file="${attribute(f.file)}">`;
-  const where = `${f.file}#${f.document} ${f.path || '/'}`;
-  const text = `${f.status}: ${f.message}`;
+    : f.secret !== undefined ? `pull secret "${f.secret}" at ${f.path || '/'}` : f.path || '/');
+  const open = `    <testcase classname="${attribute(printable(`${f.namespace}/${f.kind}/${f.name}`))}" name="${attribute(name)}" file="${attribute(printable(f.file))}">`;
+  const where = printable(`${f.file}#${f.document} ${f.path || '/'}`);
+  const text = printable(`${f.status}: ${f.message}`);
   let body: string;
   if (f.severity === 'problem') {
-    body = `      <failure type="${attribute(f.status)}" message="${attribute(f.message)}">${content(`${text}\nat ${where}`)}</failure>`;
+    body = `      <failure type="${attribute(f.status)}" message="${attribute(printable(f.message))}">${content(`${text}\nat ${where}`)}</failure>`;
   } else if (f.severity === 'warning') {
     body = `      <skipped message="${attribute(text)}"/>\n      <system-out>${content(`${text}\nat ${where}`)}</system-out>`;
   } else {

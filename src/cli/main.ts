@@ -16,7 +16,9 @@ import { InputError } from '../manifests/input-error';
 import { MAX_MANIFEST_BYTES } from '../manifests/manifests';
 import { dns1123LabelProblem } from '../rules/kube-names';
 import { parsePodKindFlag, PodKind } from '../rules/pod-kinds';
+import { printable } from '../rules/printable';
 import { publicImagePatternProblem } from '../rules/public-images';
+import { redactUserInfoIn } from '../rules/redact';
 import { hasProblems } from '../verify/findings';
 import { HttpTransport } from '../verify/http';
 import { DEFAULT_NAMESPACE } from '../verify/offline';
@@ -144,7 +146,8 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
     args = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n\nRun "cdk8s-private-registry --help" for usage.\n`);
+      // Options are quoted: what could be user info redacted, control characters shown as escapes.
+      io.stderr.write(`error: ${printable(redactUserInfoIn(error.message))}\n\nRun "cdk8s-private-registry --help" for usage.\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -184,11 +187,12 @@ export async function runCli(argv: readonly string[], io: CliIo, dependencies: C
     return hasProblems(result.findings) ? EXIT_PROBLEMS : EXIT_OK;
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`error: ${error.message}\n`);
+      // File names are input: control characters shown as escapes.
+      io.stderr.write(`error: ${printable(error.message)}\n`);
       return EXIT_USAGE;
     }
     // Our own errors never carry secret values; a stack trace helps nobody here.
-    io.stderr.write(`internal error: ${(error as Error).message}\n`);
+    io.stderr.write(`internal error: ${printable((error as Error).message)}\n`);
     return EXIT_USAGE;
   }
 }

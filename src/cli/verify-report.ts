@@ -2,7 +2,8 @@
  * Report formats: a table for people, JSON for tools. Both are built from
  * findings only, which never hold secret values.
  */
-import { Finding, FindingSummary, isImageFinding, oneLine, summarize } from '../verify/findings';
+import { printable, printableJson } from '../rules/printable';
+import { Finding, FindingSummary, isImageFinding, summarize } from '../verify/findings';
 import { VerifyResult } from '../verify/verify';
 
 /**
@@ -36,7 +37,7 @@ import { VerifyResult } from '../verify/verify';
  *     "secrets": string[],         // image findings: the secrets that match ("ok"), make the credential in
  *                                  // the cluster ("produced-in-cluster"), are expected in the cluster, or
  *                                  // almost match ("no-matching-credential"), in the kubelet's order; else [] or [secret]
- *     "message": string                                       // one line: no control characters
+ *     "message": string                                       // one line: control characters shown as escapes (\x1b, \n)
  *   }]
  * }
  * ```
@@ -98,13 +99,15 @@ export function toJsonReport(result: VerifyResult): JsonReport {
 
 /** The JSON report as text, two-space indented, with a final newline. */
 export function formatJson(result: VerifyResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  // JSON escapes C0 controls itself; DEL, C1 and bidirectional controls become \u escapes too.
+  return `${printableJson(JSON.stringify(toJsonReport(result), null, 2))}\n`;
 }
 
 /**
  * A plain-text table (status, namespace/kind/name, container, image, detail)
- * and a summary line. One line per finding, always: every cell is put on one
- * line (names and images come from the manifests, details from registries).
+ * and a summary line. One line per finding, always: every cell is
+ * {@link printable} (file and object names and images come from the
+ * manifests, details from registries), control characters shown as escapes.
  */
 export function formatTable(result: VerifyResult): string {
   const header = ['STATUS', 'OBJECT', 'CONTAINER', 'IMAGE', 'DETAIL'];
@@ -115,7 +118,7 @@ export function formatTable(result: VerifyResult): string {
     f.image ?? '-',
     // Where to look is worth the width only when there is something to fix.
     f.severity === 'ok' || f.severity === 'info' ? f.message : `${f.message} [${f.file}#${f.document} ${f.path}]`,
-  ].map(oneLine));
+  ].map(printable));
   const lines: string[] = [];
   if (rows.length > 0) {
     const widths = header.slice(0, -1).map((h, i) => rows.reduce((width, row) => Math.max(width, row[i].length), h.length));

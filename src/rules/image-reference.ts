@@ -10,6 +10,7 @@
  */
 
 import { DOCKER_HUB_DOMAIN, DOCKER_HUB_INDEX_HOST } from './docker-hub';
+import { redactUserInfo } from './redact';
 
 /** A parsed, familiar-normalised image reference. */
 export interface ImageReference {
@@ -35,14 +36,23 @@ export interface ImageReference {
 export class InvalidImageReferenceError extends Error {
   /** The reference as given. */
   public readonly reference: string;
-  /** What is wrong with it, without the leading `image "..." is invalid: `. */
+  /**
+   * What is wrong with it, without the leading `image "..." is invalid: `.
+   * Safe to print: when the reference holds what could be user info, a
+   * reason that would quote a piece of it is replaced (see {@link redactUserInfo}).
+   */
   public readonly reason: string;
 
   public constructor(reference: string, reason: string) {
-    super(`image ${quote(reference)} is invalid: ${reason}`);
+    const shown = redactUserInfo(reference);
+    const safeReason = shown === reference || !reason.includes('"')
+      ? reason
+      : 'it has an "@" that starts no digest; the part around it is hidden, as it may hold a user name or password '
+        + '(an image reference never holds credentials: give them in a pull secret)';
+    super(`image ${JSON.stringify(shown)} is invalid: ${safeReason}`);
     this.name = 'InvalidImageReferenceError';
     this.reference = reference;
-    this.reason = reason;
+    this.reason = safeReason;
   }
 }
 

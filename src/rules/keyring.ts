@@ -12,6 +12,7 @@ import { compileGoGlob } from './go-path-match';
 import { compareGoStrings } from './go-string-order';
 import { parseGoHttpUrl, splitHostPortOrWhole } from './go-url';
 import { ImageReference, parseImageReference } from './image-reference';
+import { redactUserInfo } from './redact';
 
 /** A docker-config `auths` key, normalised as the kubelet indexes it. */
 export interface ParsedRegistryKey {
@@ -52,7 +53,11 @@ export function parseRegistryKey(key: string): ParsedRegistryKey {
     const { host, port } = splitHostPortOrWhole(looked.host);
     return { key, normalized, host, port, path: looked.path };
   } catch (error) {
-    throw new Error(`registry key ${JSON.stringify(key)} cannot be parsed as a URL: ${(error as Error).message}`);
+    const shown = redactUserInfo(key);
+    const detail = (error as Error).message;
+    // A detail quoting a piece of a key that holds user info could quote the password.
+    const safeDetail = shown === key || !detail.includes('"') ? detail : 'it holds user info (hidden) and is not a URL Go can parse';
+    throw new Error(`registry key ${JSON.stringify(shown)} cannot be parsed as a URL: ${safeDetail}`);
   }
 }
 

@@ -2,6 +2,7 @@
  * Registry server strings: whether one is something the kubelet can match.
  * Facts and sources: docs/facts.md#registry-servers.
  */
+import { redactUserInfo } from './redact';
 
 const HOST_LABEL = /^[A-Za-z0-9*]([A-Za-z0-9*-]*[A-Za-z0-9*])?$/;
 
@@ -43,13 +44,12 @@ export function registryServerProblem(server: string): string | undefined {
 }
 
 /**
- * `server` as messages may show it: without user info (which may hold a
- * password), query or fragment. Everything else is the user's own input.
+ * `server` as messages may show it: whatever could be user info (which may
+ * hold a password) redacted as `***@` (see {@link redactUserInfo}), without
+ * query or fragment. Everything else is the user's own input.
  */
 export function displayServer(server: string): string {
-  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(server)?.[0] ?? '';
-  const rest = server.slice(scheme.length).replace(/^[^/]*@/, '').replace(/[?#].*$/s, '');
-  return scheme + rest;
+  return redactUserInfo(server).replace(/[?#].*$/s, '');
 }
 
 /**

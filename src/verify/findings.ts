@@ -3,6 +3,8 @@
  * secret problem), each safe to print. A finding never carries a secret
  * value: messages are built from names, keys and image references only.
  */
+import { printable } from '../rules/printable';
+import { redactUserInfo, redactUserInfoIn } from '../rules/redact';
 
 /** Every status a finding can have. */
 export const FINDING_STATUSES = [
@@ -107,17 +109,14 @@ export interface Finding extends FindingLocation {
   readonly message: string;
 }
 
-/** Control characters, including CR, LF, tab, NEL and the Unicode line and paragraph separators. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
 /**
- * `text` on one line: every run of control characters (CR, LF, tab, escape
- * sequences...) becomes one space, and the ends are trimmed. Messages quote
- * what registries and TLS libraries say (OpenSSL's end with a newline), and
- * a report prints one line per finding, always.
+ * A message as a finding holds it: trimmed (OpenSSL's messages end with a
+ * newline), whatever could be user info redacted as `***@` (registries and
+ * keys are quoted), and every control character shown as an escape
+ * (see {@link printable}), so a report prints one line per finding, always.
  */
 export function oneLine(text: string): string {
-  return text.replace(CONTROL, ' ').trim();
+  return printable(redactUserInfoIn(text.trim()));
 }
 
 /** The optional fields of a finding, and a severity other than its status's. */
@@ -131,14 +130,15 @@ export interface FindingExtra {
   readonly severity?: Severity;
 }
 
-/** Builds a finding, deriving its severity from its status unless told; the message is put on one line. */
+/** Builds a finding, deriving its severity from its status unless told; the message is put on one line ({@link oneLine}). */
 export function finding(location: FindingLocation, status: FindingStatus, message: string, extra: FindingExtra = {}): Finding {
   const secret = extra.secret ?? extra.secrets?.[0];
   return {
     ...location,
     ...(extra.container === undefined ? {} : { container: extra.container }),
     ...(extra.volume === undefined ? {} : { volume: extra.volume }),
-    ...(extra.image === undefined ? {} : { image: extra.image }),
+    // An image is quoted as written, but never with what could be user info.
+    ...(extra.image === undefined ? {} : { image: redactUserInfo(extra.image) }),
     ...(secret === undefined ? {} : { secret }),
     ...(extra.secrets === undefined || extra.secrets.length === 0 ? {} : { secrets: extra.secrets }),
     status,

@@ -7,6 +7,7 @@ import { DecodedPullSecret } from '../manifests/pull-secrets';
 import { DOCKER_HUB_DOMAIN, isDockerHubHost } from '../rules/docker-hub';
 import { ImageReference } from '../rules/image-reference';
 import { parseRegistryKey } from '../rules/keyring';
+import { redactUserInfo } from '../rules/redact';
 import { displayServer, splitHostAndPort } from '../rules/registry-server';
 
 /** A referenced secret the kubelet can take credentials from. */
@@ -51,7 +52,7 @@ export function nearMiss(reference: ImageReference, usable: readonly KeyedSecret
           : `the key names port ${parsed.port} but the image ${image.port === '' ? 'names none' : `names port ${image.port}`}`);
       }
       if (!`/${reference.path}`.startsWith(parsed.path)) {
-        reasons.push(`the key's path "${parsed.path}" is not a prefix of the image path "/${reference.path}"`);
+        reasons.push(`the key's path "${redactUserInfo(parsed.path)}" is not a prefix of the image path "/${reference.path}"`);
       }
       const why = reasons.length > 0 ? reasons.join('; ') : 'the host patterns differ';
       return {

@@ -123,7 +123,8 @@ export class RegistryClient {
       if (ping.response.status === 401) {
         authorization = await this.authorize(ping, base, repository, credential, signal);
       } else if (ping.response.status !== 200) {
-        throw new PullFailure('registry-error', `GET ${ping.url.href} answered HTTP ${ping.response.status}; expected 200 or 401 from a registry v2 API`);
+        // The URL asked about, never one a redirect chose (it may carry what the server was sent).
+        throw new PullFailure('registry-error', `GET ${base.href} answered HTTP ${ping.response.status}${redirected(ping, base)}; expected 200 or 401 from a registry v2 API`);
       }
       let head = await this.send('HEAD', manifest, authorization, signal);
       // A registry may let anyone ping and still challenge on the repository.
@@ -131,7 +132,7 @@ export class RegistryClient {
         authorization = await this.authorize(head, base, repository, credential, signal);
         head = await this.send('HEAD', manifest, authorization, signal);
       }
-      return manifestResult(head, base, repository, reference, authorization !== undefined);
+      return manifestResult(head, manifest, repository, reference, authorization !== undefined);
     } catch (error) {
       if (error instanceof PullFailure) {
         return { status: error.status, detail: error.message };
@@ -220,7 +221,8 @@ export class RegistryClient {
     try {
       url = new URL(realm);
     } catch {
-      throw new PullFailure('registry-error', `the token realm ${JSON.stringify(realm)} is not an absolute URL`);
+      // Not quoted: the server chose it.
+      throw new PullFailure('registry-error', 'the registry named a token realm that is not an absolute URL');
     }
     if (url.protocol === 'http:' && !this.isInsecure(url)) {
       throw new PullFailure('unauthorized',
@@ -230,7 +232,8 @@ export class RegistryClient {
       url.searchParams.set('service', service);
     }
     url.searchParams.set('scope', scope);
-    const where = `token endpoint ${url.origin}${url.pathname}`;
+    // The realm's origin only: its path and query are the server's choice, and may carry what it was sent.
+    const where = `token endpoint ${url.origin}`;
     const exchange = await this.send('GET', url, credential?.basicAuthorization(), signal);
     const { response } = exchange;
     if (response.status === 401 || response.status === 403) {
@@ -292,7 +295,7 @@ export class RegistryClient {
       try {
         next = new URL(location, current);
       } catch {
-        throw new PullFailure('registry-error', `${current.host} redirected to an invalid URL`);
+        throw new PullFailure('registry-error', `${url.origin}${url.pathname} was redirected to an invalid URL`);
       }
       if (next.origin !== url.origin) {
         auth = undefined; // and never restored, even if a later hop comes back
@@ -345,14 +348,15 @@ export class RegistryClient {
   }
 }
 
-function manifestResult(head: Exchange, base: URL, repository: string, reference: string, authenticated: boolean): PullResult {
+/** The result of the manifest request `manifest` (the URL asked about, which messages name; never a redirect target's path). */
+function manifestResult(head: Exchange, manifest: URL, repository: string, reference: string, authenticated: boolean): PullResult {
   const { status } = head.response;
   const what = `${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
   if (status === 200) {
     return { status: 'pullable', detail: `manifest ${what} found (HTTP 200)` };
   }
   if ((status === 401 || status === 403) && head.leftOrigin && authenticated) {
-    return { status: 'unauthorized', detail: withheld(new URL(`/v2/${repository}/manifests/${reference}`, base), head, `manifest ${what}`) };
+    return { status: 'unauthorized', detail: withheld(manifest, head, `manifest ${what}`) };
   }
   if (status === 401 || status === 403) {
     return { status: 'unauthorized', detail: `${authenticated ? 'the registry refused the credential' : 'the registry wants credentials'} for ${what} (HTTP ${status})` };
@@ -360,7 +364,13 @@ function manifestResult(head: Exchange, base: URL, repository: string, reference
   if (status === 404) {
     return { status: 'not-found', detail: `no manifest ${what} (HTTP 404)` };
   }
-  return { status: 'registry-error', detail: `HEAD ${head.url.origin}${head.url.pathname} answered HTTP ${status}` };
+  return { status: 'registry-error', detail: `HEAD ${manifest.origin}${manifest.pathname} answered HTTP ${status}${redirected(head, manifest)}` };
+}
+
+/** ` after a redirect` when the answer came from elsewhere than the URL asked about (whose path is not shown). */
+function redirected(exchange: Exchange, asked: URL): string {
+  if (exchange.url.href === asked.href) return '';
+  return exchange.url.origin === asked.origin ? ' after a redirect' : ` after a redirect to ${exchange.url.host}`;
 }
 
 /**

@@ -9,11 +9,16 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from '../rules/kube-name
 import { problemWithFix } from '../rules/messages';
 import { customPodKindProblem, describePodKind, PodKind } from '../rules/pod-kinds';
 import { PublicImagePattern, publicImagePatternProblem, publicImagePatterns } from '../rules/public-images';
+import { redactUserInfoIn } from '../rules/redact';
 import { displayServer, registryServerProblem } from '../rules/registry-server';
 
-/** An error naming the construct, what is wrong and the fix. */
+/**
+ * An error naming the construct, what is wrong and the fix. Whatever in
+ * `problem` could be user info (of a server, image or key it quotes) is
+ * redacted as `***@`, wherever a site quotes it from.
+ */
 export function constructError(scope: IConstruct, problem: string, fix: string): Error {
-  return new Error(`[${scope.node.path}] ${problemWithFix(problem, fix)}`);
+  return new Error(`[${scope.node.path}] ${problemWithFix(redactUserInfoIn(problem), fix)}`);
 }
 
 /**

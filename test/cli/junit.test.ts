@@ -123,7 +123,7 @@ describe('the JUnit report', () => {
     expect(cases(root)).toEqual([]);
   });
 
-  test('names and messages are escaped, and characters XML cannot hold are replaced', () => {
+  test('names and messages are escaped, control characters shown as escapes, and characters XML cannot hold are replaced', () => {
     const hostile = 'a<b>&"c\'\u0001\ud800]]>';
     const f: Finding = finding({ file: `dir/${hostile}.yaml`, document: 1, kind: 'Pod', namespace: 'ns', name: hostile, path: '/spec/containers/0/image' },
       'invalid-image', `image ${hostile} is invalid`, { container: hostile, image: hostile });
@@ -131,9 +131,9 @@ describe('the JUnit report', () => {
     const root = parseXml(xml);
     expect(root.children[0].attributes.name).toBe('pull preflight (online)');
     const [failed, skipped, passed] = cases(root);
-    const shown = 'a<b>&"c\'\ufffd\ufffd]]>';
-    // Messages are on one line already: the control character became a space there.
-    const message = 'image a<b>&"c\' \ufffd]]> is invalid';
+    // A control character is shown as an escape; a lone surrogate, which no terminal acts on, is replaced.
+    const shown = 'a<b>&"c\'\\x01\ufffd]]>';
+    const message = `image ${shown} is invalid`;
     expect(failed.attributes.classname).toBe(`ns/Pod/${shown}`);
     expect(failed.attributes.name).toBe(`${shown} ${shown}`);
     expect(failed.children[0].attributes.message).toBe(message);

@@ -101,11 +101,14 @@ describe('parseConstructMetadata', () => {
   });
 });
 
-describe('sanitize: one line, no credentials', () => {
+describe('sanitize: one line, control characters as escapes, no credentials', () => {
   test.each([
-    ['a\nb\r\nc\td', 'a b c d'],
-    ['bidi \u202eevil\u202c and \u2028 separators \u0000', 'bidi evil and separators'],
-    ['Head "https://deploy:hunter2@registry.internal:5000/v2/"', 'Head "https://[redacted]@registry.internal:5000/v2/"'],
+    ['a\nb\r\nc\td', 'a\\nb\\r\\nc\\td'],
+    ['bidi \u202eevil\u202c and \u2028 separators \u0000\u001b[2J\u009b', 'bidi \\u202eevil\\u202c and \\u2028 separators \\x00\\x1b[2J\\x9b'],
+    ['Head "https://deploy:hunter2@registry.internal:5000/v2/"', 'Head "https://***@registry.internal:5000/v2/"'],
+    ['Head "https:/deploy:hunter2@registry.internal:5000/v2/"', 'Head "https:/***@registry.internal:5000/v2/"'],
+    ['pulling deploy:hunter2@registry.internal/a/b:1 failed', 'pulling ***@registry.internal/a/b:1 failed'],
+    ['registry.internal/org@hunter2 not found', '***@*** not found'],
     ['Get "https://b.s3.amazonaws.com/x?X-Amz-Security-Token=abc&X-Amz-Algorithm=AWS4&X-Amz-Signature=def"',
       'Get "https://b.s3.amazonaws.com/x?X-Amz-Security-Token=[redacted]&X-Amz-Algorithm=AWS4&X-Amz-Signature=[redacted]"'],
     ['https://auth.docker.io/token?scope=repository%3Alibrary%2Fnginx%3Apull&service=registry.docker.io',

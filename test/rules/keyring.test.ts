@@ -47,13 +47,13 @@ describe('parseRegistryKey: normalisation as BasicDockerKeyring.Add (REFERENCE Â
     ['[fo]:5000', 'invalid IP-literal "fo"'],
     ['[1.2.3.4]', 'invalid IP-literal "1.2.3.4"'],
     ['a:b:5000', 'too many colons'],
-    ['us er@reg.io', 'invalid userinfo'],
+    ['us er@reg.io', 'invalid userinfo'], // quoted as "***@reg.io": see below
     // current Go refuses a "[" anywhere but first in the host: bracket globs cannot be written in a key
     ['a[bc].example.com', 'invalid IP-literal'],
     ['reg[^0-9].corp.io', 'invalid IP-literal'],
   ])('%j cannot be parsed: %s', (key, fragment) => {
     const attempt = () => parseRegistryKey(key);
-    expect(attempt).toThrow(`registry key ${JSON.stringify(key)} cannot be parsed as a URL: `);
+    expect(attempt).toThrow(`registry key ${JSON.stringify(key.replace(/^[^@]*@/, '***@'))} cannot be parsed as a URL: `);
     expect(attempt).toThrow(fragment);
   });
 });

@@ -25,7 +25,7 @@ describe('serverHint', () => {
   });
 
   test('the first key with a hint wins; credentials in a key are never echoed', () => {
-    expect(firstServerHint('quay.io', ['ghcr.io', 'https://robot:s3cret@quay.oi'])).toBe('"https://quay.oi" is not the image\'s registry "quay.io": did you mean "quay.io"?');
+    expect(firstServerHint('quay.io', ['ghcr.io', 'https://robot:s3cret@quay.oi'])).toBe('"https://***@quay.oi" is not the image\'s registry "quay.io": did you mean "quay.io"?');
     expect(firstServerHint('quay.io', ['ghcr.io'])).toBeUndefined();
   });
 });

@@ -339,15 +339,16 @@ describeWithTools(['openssl'], 'hostile TLS servers with a self-signed certifica
 });
 
 describe('one line per finding, always', () => {
-  test('CR, LF, tabs and escape sequences in a message are collapsed in the table and in JSON', () => {
+  test('CR, LF, tabs and escape sequences in a message are shown as escapes in the table and in JSON', () => {
     const location = { file: 'f.yaml', document: 1, kind: 'Pod', namespace: 'apps', name: 'app', path: '/spec/containers/0/image' };
     const findings = [finding(location, 'unreachable', 'TLS error: a:b:wrong version number:ssl3_record.c:350:\n\r\tnext\u001b[31m red\u2028end\n',
       { container: 'app\nx', image: 'reg\r\n/app:1' })];
     const result = { online: true, files: 1, objects: 1, findings };
     const lines = formatTable(result).trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toContain('ssl3_record.c:350: next [31m red end [f.yaml#1');
-    expect(JSON.parse(formatJson(result)).findings[0].message).toBe('TLS error: a:b:wrong version number:ssl3_record.c:350: next [31m red end');
+    expect(lines[1]).toContain('app\\nx     reg\\r\\n/app:1  TLS error: a:b:wrong version number:ssl3_record.c:350:\\n\\r\\tnext\\x1b[31m red\\u2028end [f.yaml#1');
+    // The message is trimmed (OpenSSL's end with a newline) and its control characters shown as escapes.
+    expect(JSON.parse(formatJson(result)).findings[0].message).toBe('TLS error: a:b:wrong version number:ssl3_record.c:350:\\n\\r\\tnext\\x1b[31m red\\u2028end');
   });
 });
 

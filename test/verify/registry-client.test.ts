@@ -132,7 +132,7 @@ describe('RegistryClient', () => {
       .toMatchObject({ status: 'registry-error', detail: 'reg.io answered 401 with no WWW-Authenticate challenge' });
     const bearer = { 'GET https://reg.io/v2/': () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.io/t"' } }) };
     expect(await run({ ...bearer, 'GET https://auth.io/t': () => ({ status: 401 }) }))
-      .toMatchObject({ status: 'unauthorized', detail: 'token endpoint https://auth.io/t refused the credential (HTTP 401)' });
+      .toMatchObject({ status: 'unauthorized', detail: 'token endpoint https://auth.io refused the credential (HTTP 401)' });
     expect(await run({ ...bearer, 'GET https://auth.io/t': () => ({ body: '{}' }) })).toMatchObject({ status: 'registry-error', detail: expect.stringContaining('without a token') });
     expect(await run({ ...bearer, 'GET https://auth.io/t': () => ({ body: 'nope' }) })).toMatchObject({ status: 'registry-error' });
     expect(await run({})).toMatchObject({ status: 'unreachable', detail: expect.stringContaining('connection failed') });
