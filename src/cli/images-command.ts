@@ -13,6 +13,8 @@ import { InputError } from '../manifests/input-error';
 import { MAX_MANIFEST_BYTES } from '../manifests/manifests';
 import { MAX_EMBEDDED_IMAGES } from '../rules/embedded-images';
 import { parsePodKindFlag, PodKind } from '../rules/pod-kinds';
+import { printable, printableJson } from '../rules/printable';
+import { redactUserInfo, redactUserInfoIn } from '../rules/redact';
 
 /** Where `images` reads and writes; `process` fits. (`images -` reads file descriptor 0, as verify does.) */
 export interface ImagesIo {
@@ -93,7 +95,7 @@ export function runImages(argv: string[], io: ImagesIo): number {
     args = parseImagesArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`error: ${error.message}\n\nRun "cdk8s-private-registry images --help" for usage.\n`);
+    io.stderr.write(`error: ${printable(redactUserInfoIn(error.message))}\n\nRun "cdk8s-private-registry images --help" for usage.\n`);
     return IMAGES_EXIT_USAGE;
   }
   if (args === 'help') {
@@ -105,11 +107,11 @@ export function runImages(argv: string[], io: ImagesIo): number {
     result = collectImages(args.paths, { podKinds: args.podKinds });
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr.write(`error: ${error.message}\n`);
+      io.stderr.write(`error: ${printable(error.message)}\n`);
       return IMAGES_EXIT_USAGE;
     }
     // Our own errors never carry secret values; a stack trace helps nobody here.
-    io.stderr.write(`internal error: ${(error as Error).message}\n`);
+    io.stderr.write(`internal error: ${printable((error as Error).message)}\n`);
     return IMAGES_EXIT_USAGE;
   }
   if (args.format !== 'json') {
@@ -117,10 +119,11 @@ export function runImages(argv: string[], io: ImagesIo): number {
       const [first] = objects;
       const more = objects.length > 1 ? ` (and ${objects.length - 1} more)` : '';
       const where = `${first.file} (document ${first.document}): ${first.kind} "${first.name}"`;
-      io.stderr.write(`warning: ${where}: image ${JSON.stringify(image)} is invalid: ${reason}${more}; left out\n`);
+      // From the manifests: what could be user info redacted, control characters shown as escapes.
+      io.stderr.write(`warning: ${printable(where)}: image ${printable(JSON.stringify(redactUserInfo(image)))} is invalid: ${printable(reason)}${more}; left out\n`);
     }
   }
-  io.stdout.write(formatImages(result, args.format, args));
+  writeImages(result, args.format, args, (text) => io.stdout.write(text));
   return IMAGES_EXIT_OK;
 }
 
@@ -132,33 +135,49 @@ export interface ImagesFormatOptions {
   readonly insecureRegistries?: readonly string[];
 }
 
-/** The list in `format`. */
-export function formatImages(result: ImagesResult, format: Format, options: ImagesFormatOptions = {}): string {
-  if (format === 'json') return formatImagesJson(result);
+/**
+ * Writes the list in `format` with `write`, in pieces: the JSON of a large
+ * app is written an image at a time, never built whole (it is the same text
+ * as `JSON.stringify(report, null, 2)`).
+ */
+export function writeImages(result: ImagesResult, format: Format, options: ImagesFormatOptions, write: (text: string) => unknown): void {
+  if (format === 'json') {
+    write(`{\n  "schemaVersion": 1,\n  "files": ${result.files},\n  "objects": ${result.objects},\n  "images": `);
+    writeJsonList(result.images.map(jsonImage), write);
+    write(',\n  "invalid": ');
+    writeJsonList(result.invalid, write);
+    write('\n}\n');
+    return;
+  }
   const listed = result.images.filter((image) => image.pulled && (image.source === 'pod' || options.includeArgs === true));
-  if (format === 'txt') return listed.map((image) => `${image.reference}\n`).join('');
-  return formatSkopeoSync(skopeoSyncPlan(listed.map((image) => image.original), options.insecureRegistries));
+  if (format === 'txt') {
+    write(listed.map((image) => `${image.reference}\n`).join(''));
+    return;
+  }
+  write(formatSkopeoSync(skopeoSyncPlan(listed.map((image) => image.original), options.insecureRegistries)));
 }
 
-function formatImagesJson(result: ImagesResult): string {
-  const image = (entry: CollectedImage) => ({
-    reference: entry.reference,
-    original: entry.original,
-    registry: entry.registry,
-    repository: entry.repository,
-    tag: entry.tag,
-    digest: entry.digest,
-    source: entry.source,
-    pulled: entry.pulled,
-    objects: entry.objects,
-  });
-  return `${JSON.stringify({
-    schemaVersion: 1,
-    files: result.files,
-    objects: result.objects,
-    images: result.images.map(image),
-    invalid: result.invalid,
-  }, null, 2)}\n`;
+/** The list in `format`, as one string. */
+export function formatImages(result: ImagesResult, format: Format, options: ImagesFormatOptions = {}): string {
+  let text = '';
+  writeImages(result, format, options, (piece) => (text += piece));
+  return text;
+}
+
+/** An image in the JSON report: its fields in a fixed order. */
+function jsonImage(entry: CollectedImage): Record<string, unknown> {
+  const { reference, original, registry, repository, tag, digest, source, pulled, objects } = entry;
+  return { reference, original, registry, repository, tag, digest, source, pulled, objects };
+}
+
+/** A list as `JSON.stringify(..., null, 2)` writes it two levels deep, an item at a time. */
+function writeJsonList(items: readonly unknown[], write: (text: string) => unknown): void {
+  if (items.length === 0) {
+    write('[]');
+    return;
+  }
+  items.forEach((item, i) => write(`${i === 0 ? '[' : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`));
+  write('\n  ]');
 }
 
 function parseImagesArgs(argv: string[]): ImagesArgs | 'help' {

@@ -97,11 +97,25 @@ export function collectImages(paths: readonly string[], options: CollectOptions 
 
 const SOURCE_RANK: Readonly<Record<ImageSource, number>> = { pod: 0, args: 1, env: 2 };
 
+/** One image as kept while reading: few fields, one shape (memory follows the number of images and users). */
 interface Entry {
-  readonly parsed: ImageReference;
+  readonly domain: string;
+  readonly path: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
   readonly users: ImageUser[];
-  /** The originals of the annotations, normalized. */
-  readonly originals: Set<string>;
+  /** The first (in code-unit order) of the originals the annotations give, normalized; undefined when none. */
+  original: string | undefined;
+}
+
+type Identity = Pick<ImageUser, 'file' | 'document' | 'apiVersion' | 'kind' | 'namespace' | 'name'>;
+
+/** An ImageUser, built with one shape (every key, in one order): spread-built objects cost a hidden class each. */
+function imageUser(
+  identity: Identity, container: string | undefined, volume: string | undefined, source: ImageSource, image: string, pulled: boolean,
+): ImageUser {
+  const { file, document, apiVersion, kind, namespace, name } = identity;
+  return { file, document, apiVersion, kind, namespace, name, container, volume, source, image, pulled };
 }
 
 /** Collects the images of objects as they are read; one entry per normalized reference. */
@@ -115,7 +129,7 @@ export class ImageCollector {
     this.objects++;
     if (object.podSpecPath === undefined) return;
     const spec = readPointer(object.body, object.podSpecPath);
-    const identity = {
+    const identity: Identity = {
       file: object.file,
       document: object.document,
       apiVersion: object.apiVersion,
@@ -125,18 +139,15 @@ export class ImageCollector {
     };
     for (const image of podImages(spec)) {
       if (image.image === '') continue; // nothing to pull; the API server refuses such a pod
-      const where = image.source === 'volume' ? { volume: image.name } : { container: image.name };
-      this.note(image.image, { ...identity, ...where, source: 'pod', image: image.image, pulled: isPulled(image) }, object.originalImages);
+      const [container, volume] = image.source === 'volume' ? [undefined, image.name] : [image.name, undefined];
+      this.note(image.image, imageUser(identity, container, volume, 'pod', image.image, isPulled(image)), object.originalImages);
     }
     for (const container of embeddedLists(spec)) {
       const name = typeof container.name === 'string' ? container.name : undefined;
       for (const source of ['args', 'env'] as const) {
         const list = container[source === 'args' ? 'argImages' : 'envImages'];
         if (!Array.isArray(list)) continue;
-        for (const text of list as string[]) {
-          const where = name === undefined ? {} : { container: name };
-          this.note(text, { ...identity, ...where, source, image: text, pulled: true }, object.originalImages);
-        }
+        for (const text of list as string[]) this.note(text, imageUser(identity, name, undefined, source, text, true), object.originalImages);
       }
     }
   }
@@ -144,14 +155,14 @@ export class ImageCollector {
   /** The images, sorted by reference, and the invalid ones. */
   public result(files: number): ImagesResult {
     const images = [...this.entries.entries()].sort(([a], [b]) => compare(a, b)).map(([reference, entry]): CollectedImage => {
-      const { parsed, users, originals } = entry;
+      const { domain, path, tag, digest, users } = entry;
       return {
         reference,
-        original: originals.size === 0 ? reference : [...originals].sort(compare)[0],
-        registry: parsed.domain,
-        repository: parsed.path,
-        tag: parsed.tag ?? (parsed.digest === undefined ? 'latest' : null),
-        digest: parsed.digest ?? null,
+        original: entry.original ?? reference,
+        registry: domain,
+        repository: path,
+        tag: tag ?? (digest === undefined ? 'latest' : null),
+        digest: digest ?? null,
         source: users.map((user) => user.source).sort((a, b) => SOURCE_RANK[a] - SOURCE_RANK[b])[0],
         pulled: users.some((user) => user.pulled),
         objects: users,
@@ -176,12 +187,15 @@ export class ImageCollector {
     const reference = normalized(parsed);
     let entry = this.entries.get(reference);
     if (entry === undefined) {
-      entry = { parsed, users: [], originals: new Set() };
-      this.entries.set(reference, entry);
+      const { domain, path, tag, digest } = parsed;
+      entry = { domain, path, tag, digest, users: [], original: undefined };
+      // The image as written is kept anyway: when it is already normalized, it is the key too.
+      this.entries.set(reference === image ? image : reference, entry);
     }
     entry.users.push(user);
     const original = originals === undefined ? undefined : originalOf(originals, image, reference);
-    if (original !== undefined && original !== reference) entry.originals.add(original);
+    if (original === undefined || original === reference) return;
+    if (entry.original === undefined || compare(original, entry.original) < 0) entry.original = original;
   }
 }
 

@@ -145,6 +145,7 @@ describe('json', () => {
     const { code, stdout, stderr } = images('-o', 'json', app);
     expect([code, stderr]).toEqual([0, '']);
     const report = JSON.parse(stdout);
+    expect(stdout).toBe(`${JSON.stringify(report, null, 2)}\n`); // written an image at a time, the same text
     expect(report).toMatchObject({ schemaVersion: 1, files: 1, objects: 2, invalid: [] });
     expect(report.images.map((i: any) => [i.reference, i.original, i.source, i.pulled])).toEqual([
       ['127.0.0.2/models/weights:v3', '127.0.0.2/models/weights:v3', 'pod', true],
@@ -186,7 +187,9 @@ describe('json', () => {
   test('an invalid reference is listed under "invalid"; txt warns on stderr and leaves it out', () => {
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'Bad/Image' }] } }));
-    expect(JSON.parse(images('-o', 'json', bad).stdout).invalid).toEqual([{
+    const { stdout } = images('-o', 'json', bad);
+    expect(stdout).toBe(`${JSON.stringify(JSON.parse(stdout), null, 2)}\n`);
+    expect(JSON.parse(stdout).invalid).toEqual([{
       image: 'Bad/Image',
       reason: 'repository name must be lowercase',
       objects: [{ file: bad, document: 1, apiVersion: 'v1', kind: 'Pod', namespace: null, name: 'p', container: 'a', source: 'pod', image: 'Bad/Image', pulled: true }],
