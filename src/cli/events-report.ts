@@ -103,7 +103,8 @@ function constructJson(c: ConstructOrigin) {
 }
 
 function secretJson(s: PullSecretUse) {
-  return { name: s.name, from: s.from, state: s.state, keys: [...s.keys], producer: s.producer ?? null };
+  // An auths key may hold user info the kubelet ignores when matching: redacted as ***@.
+  return { name: s.name, from: s.from, state: s.state, keys: s.keys.map(redactUserInfo), producer: s.producer ?? null };
 }
 
 /** The JSON report as text, two-space indented, with a final newline. */

@@ -145,7 +145,8 @@ export function writeImages(result: ImagesResult, format: Format, options: Image
     write(`{\n  "schemaVersion": 1,\n  "files": ${result.files},\n  "objects": ${result.objects},\n  "images": `);
     writeJsonList(result.images.map(jsonImage), write);
     write(',\n  "invalid": ');
-    writeJsonList(result.invalid, write);
+    // An invalid image may hold user info: redacted as ***@.
+    writeJsonList(result.invalid.map((entry) => ({ ...entry, image: redactUserInfo(entry.image) })), write);
     write('\n}\n');
     return;
   }
@@ -176,7 +177,8 @@ function writeJsonList(items: readonly unknown[], write: (text: string) => unkno
     write('[]');
     return;
   }
-  items.forEach((item, i) => write(`${i === 0 ? '[' : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`));
+  // printableJson: DEL, C1 and bidirectional controls from the manifests as \u escapes, as JSON.stringify does C0 ones.
+  items.forEach((item, i) => write(`${i === 0 ? '[' : ','}\n    ${printableJson(JSON.stringify(item, null, 2)).replace(/\n/g, '\n    ')}`));
   write('\n  ]');
 }
 

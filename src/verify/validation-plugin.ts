@@ -22,7 +22,9 @@ import { checkOffline, DEFAULT_NAMESPACE } from './offline';
 import { InputError } from '../manifests/input-error';
 import { readManifests } from '../manifests/manifests';
 import { parsePodKindFlag, PodKind, PodKinds } from '../rules/pod-kinds';
+import { printable } from '../rules/printable';
 import { publicImagePatternProblem } from '../rules/public-images';
+import { redactUserInfoIn } from '../rules/redact';
 
 /** A resource that breaks a rule (cdk8s-cli `ValidationViolatingResource`). */
 export interface PullSecretViolatingResource {
@@ -167,7 +169,8 @@ export class PullSecretValidation {
         recommendation: 'A property of the PullSecretValidation entry in cdk8s.yaml is not valid.',
         fix: 'Write publicImages as a list of normalized repository prefixes (e.g. "docker.io/library", "registry.k8s.io"), strict and ignoreManifestDeclarations as true or false, '
           + 'and podKinds as a list of GROUP/KIND=/json/pointer (e.g. "apps.example.com/Worker=/spec/template/spec").',
-        violatingResources: [{ resourceName: '', locations: propertyProblems, manifestPath: '' }],
+        // cdk8s.yaml is input: what could be user info redacted, control characters shown as escapes.
+        violatingResources: [{ resourceName: '', locations: propertyProblems.map((p) => printable(redactUserInfoIn(p))), manifestPath: '' }],
       });
       context.report.submit('failure');
       return;
@@ -187,14 +190,15 @@ export class PullSecretValidation {
         ruleName: 'unreadable-manifest',
         recommendation: 'A synthesized manifest could not be read as Kubernetes objects.',
         fix: 'Check the manifest named in the location.',
-        violatingResources: [{ resourceName: '', locations: [error.message], manifestPath: error.file ?? '' }],
+        violatingResources: [{ resourceName: '', locations: [printable(error.message)], manifestPath: printable(error.file ?? '') }],
       });
       context.report.submit('failure');
       return;
     }
     const fails = (f: Finding) => f.severity === 'problem' || (f.status === 'expected-in-cluster' && !this.allowExpectedInCluster);
     for (const f of findings.filter((x) => x.severity === 'warning' && !fails(x))) {
-      context.logger.log(`pull preflight warning: ${f.namespace}/${f.kind}/${f.name}: ${f.message}`);
+      // Names and files come from the manifests: control characters shown as escapes (messages already are).
+      context.logger.log(`pull preflight warning: ${printable(`${f.namespace}/${f.kind}/${f.name}`)}: ${f.message}`);
     }
     const failing = findings.filter(fails);
     const byStatus = new Map<FindingStatus, Finding[]>();
@@ -208,9 +212,9 @@ export class PullSecretValidation {
         recommendation: rule.recommendation,
         fix: rule.fix,
         violatingResources: group.map((f) => ({
-          resourceName: f.name,
-          locations: [`${f.path}: ${f.message}`],
-          manifestPath: f.file,
+          resourceName: printable(f.name),
+          locations: [`${printable(f.path)}: ${f.message}`],
+          manifestPath: printable(f.file),
         })),
       });
     }
