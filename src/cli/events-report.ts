@@ -48,8 +48,8 @@ export interface EventsResult {
  *               "reason": "unauthorized" | "not-found" | "rate-limited" | "unreachable" | "unknown" | null,
  *               "message": string, "count": number,           // message: the runtime's error when failing; one line
  *               "volume": string | null,                       // the image volume pulling the image (with --manifests)
-               "mirror": { "upstream", "original": string } | null, // the image is a RegistryMirror's rewrite of "original", served
-                                 // by its cache for "upstream" (the object's original-images annotation; with --manifests)
+ *               "mirror": { "upstream", "original": string } | null, // the image is a RegistryMirror's rewrite of "original", served
+ *                                 // by its cache for "upstream" (the object's original-images annotation; with --manifests)
  *               "lastEvent": string, "lastSeen": string | null, // kubelet reason; RFC 3339
  *               "failures": number, "recovered": boolean, "retrying": boolean, "waitingReason": string | null,
  *               "workload": { "kind", "name", "namespace", "file": string, "document": number } | null,

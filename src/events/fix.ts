@@ -3,10 +3,13 @@
  * image's registry, and (with `--manifests`) the workload that runs the
  * pod, its pull secrets and the construct that declared it. Names secrets,
  * keys (registry servers), images and construct paths; never a value.
+ * A RegistryMirror's rewrite (the object's original-images annotation) is
+ * named as "the RegistryMirror for UPSTREAM": the cache answers for its
+ * upstream, so what to check includes the cache's own access to it.
  */
 import { classifyPullError } from './classify';
 import { PullRecord } from './pull-records';
-import { PodWorkload, PullSecretUse } from './workloads';
+import { MirrorOrigin, PodWorkload, PullSecretUse } from './workloads';
 import { DOCKER_HUB_SERVER, isDockerHubHost } from '../rules/docker-hub';
 import { parseImageReference } from '../rules/image-reference';
 
@@ -27,11 +30,54 @@ export function settleReason(record: PullRecord, workload: PodWorkload | undefin
  */
 export function fixFor(record: PullRecord, workload: PodWorkload | null | undefined): string | null {
   if (record.status !== 'failing' || record.reason === null) return null;
+  const fix = plainFixFor(record, workload);
+  return workload?.mirror ? mirrorFixFor(record, workload.mirror, workload, fix) : fix;
+}
+
+/**
+ * Where a pull-through cache gets its upstream's images with its own
+ * account: distribution's `registry` answers "manifest unknown" (404) when
+ * the upstream refuses it (measured with 2.8.2), as a cache without a
+ * rule for the upstream does.
+ */
+const CACHE_UPSTREAM_SETTINGS = 'a registry proxy\'s proxy.remoteurl and proxy.username/password (it answers "manifest unknown" when the upstream refuses them), '
+  + 'the Harbor proxy-cache project\'s registry endpoint and its credential, the ECR pull-through cache rule for the prefix and its Secrets Manager secret, '
+  + 'or the Artifact Registry / Artifactory remote repository\'s upstream credentials';
+
+/** The fix for a pull of a RegistryMirror's rewrite: names the mirror by its upstream, the original, and the cache's side. */
+function mirrorFixFor(record: PullRecord, mirror: MirrorOrigin, workload: PodWorkload, plain: string): string {
+  const cache = registryOf(record.image) ?? 'the cache';
+  const through = `${describeWorkload(record, workload)} pulls "${record.image}", which is "${mirror.original}" through the RegistryMirror for ${mirror.upstream} `
+    + `(cache ${cache})`;
+  const matching = workload.pullSecrets.filter((s) => s.state === 'matches');
+  const account = matching.length > 0 ? `; and that the account of ${secretList(matching)} may read it on the cache` : '';
+  switch (record.reason) {
+    case 'unauthorized':
+      return `${through}: ${plain}; the pull secret must hold the cache's credential for ${cache}, not ${mirror.upstream}'s `
+        + `(the cache signs in to ${mirror.upstream} with its own account and never forwards the pod's)`;
+    case 'not-found':
+      if (record.waitingReason === 'ErrImageNeverPull') return `${through}: ${plain}`;
+      return `${through}: the cache did not serve it. Check that "${mirror.original}" exists on ${mirror.upstream}, `
+        + `then the cache's own access to ${mirror.upstream} (${CACHE_UPSTREAM_SETTINGS}), and the RegistryMirror's endpoint and path prefix${account}`;
+    case 'rate-limited':
+      return `${through}: ${mirror.upstream} limits the cache's pulls: give the cache an upstream account with a higher limit (${CACHE_UPSTREAM_SETTINGS}), `
+        + 'or wait: the cache serves what it holds without asking again';
+    case 'unreachable':
+      return `${through}: ${plain}`;
+    default:
+      if (record.waitingReason === 'InvalidImageName') return `${through}: ${plain}`;
+      return `${through}: ${plain}; a cache that cannot reach ${mirror.upstream} or is refused there fails so too: check ${CACHE_UPSTREAM_SETTINGS}`;
+  }
+}
+
+/** The fix as if no mirror were involved, for a failing pull (its reason known). */
+function plainFixFor(record: PullRecord, workload: PodWorkload | null | undefined): string {
+  const reason = record.reason ?? 'unknown';
   const host = registryOf(record.image);
   const where = describeWorkload(record, workload);
   const secrets = workload?.pullSecrets ?? [];
   const matching = secrets.filter((s) => s.state === 'matches');
-  switch (record.reason) {
+  switch (reason) {
     case 'rate-limited':
       if (host !== undefined && isDockerHubHost(host)) {
         return matching.length > 0

@@ -103,6 +103,7 @@ describe('the JSON report', () => {
         + '"quay.io/example/shop-web:2.3.1": unexpected status from HEAD request to https://quay.io/v2/example/shop-web/manifests/2.3.1: 401 UNAUTHORIZED',
       count: 4,
       volume: null,
+      mirror: null,
       lastEvent: 'Failed',
       lastSeen: '2024-05-01T10:04:00.000Z',
       failures: 4,

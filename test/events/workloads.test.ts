@@ -243,7 +243,7 @@ describe('fixFor: what to fix, per reason', () => {
     ambiguous: false,
   };
   const workload = (pullSecrets: PullSecretUse[], extra: Partial<PodWorkload> = {}): PodWorkload => ({
-    kind: 'Deployment', name: 'web', namespace: 'shop', file: 'm.yaml', document: 1, construct: null, serviceAccount: null, pullSecrets, volume: null, ...extra,
+    kind: 'Deployment', name: 'web', namespace: 'shop', file: 'm.yaml', document: 1, construct: null, serviceAccount: null, pullSecrets, volume: null, mirror: null, ...extra,
   });
   const secret = (name: string, state: PullSecretUse['state'], extra: Partial<PullSecretUse> = {}): PullSecretUse => ({
     name, from: 'pod', state, keys: state === 'matches' ? ['quay.io'] : [], ...extra,
