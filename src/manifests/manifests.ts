@@ -158,16 +158,18 @@ function statOrThrow(given: string): fs.Stats {
 }
 
 /**
- * Recursive, sorted; `seen` holds real paths so symlink loops end; `skip`:
- * more files to pass over (a chart's partials). A Helm chart met on the
- * way is read as a chart.
+ * Recursive, sorted; `seen` holds the folders entered, by device and inode
+ * (what a symbolic link or a bind mount leads to, however it is named), so
+ * each folder is read once and symbolic link loops end; `skip`: more files
+ * to pass over (a chart's partials). A Helm chart met on the way is read as
+ * a chart.
  */
 function walk(folder: string, seen: Set<string>, skip?: (entry: string) => boolean): string[] {
-  const real = fs.realpathSync(folder);
-  if (seen.has(real)) {
+  const identity = folderIdentity(folder);
+  if (seen.has(identity)) {
     return [];
   }
-  seen.add(real);
+  seen.add(identity);
   if (isHelmChart(folder)) {
     return helmChartFiles(folder, (inner, innerSkip) => walk(inner, seen, innerSkip));
   }
@@ -193,4 +195,14 @@ function walk(folder: string, seen: Set<string>, skip?: (entry: string) => boole
     }
   }
   return files;
+}
+
+/** A folder's device and inode (through symbolic links): the same for every path that leads to it. */
+function folderIdentity(folder: string): string {
+  try {
+    const stat = fs.statSync(folder, { bigint: true });
+    return `${stat.dev}:${stat.ino}`;
+  } catch (error) {
+    throw new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, folder);
+  }
 }

@@ -4,8 +4,15 @@
  * describe the problem in words of this library, from the parser's error
  * code: the parser's own messages may quote the source (an unresolved
  * alias names it, for one), and the source may hold secrets.
+ *
+ * What a document means follows kubectl's parser (go-yaml v2, through
+ * sigs.k8s.io/yaml) where the two differ in ways that hide or show
+ * containers: YAML 1.1 merge keys (`<<`) are merged (see {@link MERGE_KEY_TAG}).
+ * What a document may expand to through aliases is bounded
+ * (see {@link expansionBudget}).
  */
-import { Alias, Composer, Document, ErrorCode, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit } from 'yaml';
+import { Alias, Composer, Document, ErrorCode, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, Scalar, ScalarTag, Tags, visit } from 'yaml';
+import { toJS, ToJSContext } from 'yaml/util';
 import { describePosition, InputError, InputPosition } from './input-error';
 
 /**
@@ -15,8 +22,16 @@ import { describePosition, InputError, InputPosition } from './input-error';
 export const MAX_NESTING = 128;
 /** How many alias expansions one document may make (a "billion laughs" stops here). */
 const MAX_ALIAS_COUNT = 100;
+/**
+ * The fewest values (scalars and collections, counted with every alias
+ * expanded) a document may expand to; a larger document may expand to as
+ * many values as it has characters (see {@link expansionBudget}).
+ */
+export const MIN_EXPANSION_BUDGET = 1_000_000;
 /** The parser's stack holds the stream and the document besides one entry per collection. */
 const PARSER_STACK_BASE = 2;
+/** The first character of an alias (`*name`) as the lexer passes it on. */
+const ALIAS_START = 0x2a;
 
 /** One parsed document. */
 export interface ParsedDocument {
@@ -82,9 +97,12 @@ export function parseDocumentText(
     return { line: line + firstLine - 1, column: col };
   };
   const parser = new Parser(lineCounter.addNewLine);
+  // Whether the text may hold an alias (a block scalar's text may start with `*` too): only then can a document expand.
+  let aliases = false;
   function* tokens() {
     lineCounter.addNewLine(0);
     for (const lexeme of new Lexer().lex(text, false)) {
+      if (lexeme.charCodeAt(0) === ALIAS_START) aliases = true;
       yield* parser.next(lexeme);
       if (parser.stack.length > MAX_NESTING + PARSER_STACK_BASE) {
         throw new NestingTooDeep(parser.offset);
@@ -92,12 +110,12 @@ export function parseDocumentText(
     }
     yield* parser.end();
   }
-  const composer = new Composer({ uniqueKeys: true });
+  const composer = new Composer({ uniqueKeys: true, merge: false, customTags: withKubectlMergeKeys });
   let index = documentsBefore;
   try {
     for (const doc of composer.compose(tokens())) {
       index++;
-      onDocument(toParsed(doc, index, file, toFile));
+      onDocument(toParsed(doc, index, file, toFile, aliases ? expansionBudget(text.length) : undefined));
     }
   } catch (error) {
     if (error instanceof NestingTooDeep) {
@@ -107,6 +125,10 @@ export function parseDocumentText(
     if (error instanceof InputError) {
       throw error;
     }
+    if (error instanceof MergeError) {
+      const position = toFile(error.offset);
+      throw new InputError(`malformed YAML at ${describePosition(position)}: ${error.problem}`, file, index, position);
+    }
     // Anything else the parser throws may quote the text: only its kind is told.
     const position: InputPosition = { line: firstLine, column: 1 };
     throw new InputError(`cannot be parsed from ${describePosition(position)} on (${error instanceof Error ? error.name : 'error'})`, file, index + 1, position);
@@ -114,16 +136,28 @@ export function parseDocumentText(
   return index - documentsBefore;
 }
 
-function toParsed(doc: Document.Parsed, index: number, file: string, toFile: (offset: number) => InputPosition): ParsedDocument {
+/** `budget`: how many values the document may expand to, when it may hold aliases. */
+function toParsed(
+  doc: Document.Parsed, index: number, file: string, toFile: (offset: number) => InputPosition, budget: number | undefined,
+): ParsedDocument {
   const error = doc.errors[0];
   if (error !== undefined) {
     const position = toFile(error.pos[0]);
     throw new InputError(`malformed YAML at ${describePosition(position)}: ${YAML_ERRORS[error.code] ?? 'the YAML is malformed'}`, file, index, position);
   }
+  if (budget !== undefined) {
+    // Before conversion, which would build what the aliases expand to (a merge key copies what it merges).
+    const expansion = checkExpansion(doc, budget);
+    if (expansion !== undefined) {
+      const position = toFile(expansion.offset);
+      throw new InputError(`malformed YAML at ${describePosition(position)}: ${expansion.problem}`, file, index, position);
+    }
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof MergeError) throw e;
     throw conversionError(doc, e, index, file, toFile);
   }
   const start = toFile(doc.range[0]);
@@ -155,6 +189,126 @@ function conversionError(doc: Document.Parsed, error: unknown, index: number, fi
     ? `aliases expand more than ${MAX_ALIAS_COUNT} times`
     : `it cannot be converted (${error instanceof Error ? error.name : 'error'})`;
   return new InputError(`malformed YAML in the document starting at ${describePosition(position)}: ${problem}`, file, index, position);
+}
+
+/**
+ * How many values (scalars and collections, with every alias expanded to
+ * what it names, merge keys included) a document of `characters`
+ * characters may expand to: as many as it has characters, and at least
+ * {@link MIN_EXPANSION_BUDGET}. A document without aliases holds fewer
+ * values than characters, so the budget only stops aliases, and what a
+ * document may make of them is what a document of its size without them
+ * could hold: memory follows the text, not the aliases (the alias cap
+ * alone limits alias uses, not what each copies).
+ */
+export function expansionBudget(characters: number): number {
+  return Math.max(MIN_EXPANSION_BUDGET, characters);
+}
+
+/** A node that the expansion walk stopped at, and why. */
+interface ExpansionProblem {
+  readonly offset: number;
+  readonly problem: string;
+}
+
+/** Marks an anchor whose node is being counted: an alias to it is inside it. */
+const COUNTING = -1;
+
+/**
+ * Counts the values of `doc` with every alias expanded, in document order,
+ * remembering each anchored node's count, so the walk visits each node of
+ * the text once however often it is aliased. Stops at the first alias that
+ * takes the count past `budget`, and at an alias inside the node it names
+ * (go-yaml refuses those: "anchor ... value contains itself"). Nesting is
+ * bounded already ({@link MAX_NESTING}), and so is the recursion.
+ */
+function checkExpansion(doc: Document.Parsed, budget: number): ExpansionProblem | undefined {
+  const anchors = new Map<string, number>();
+  let total = 0;
+  let problem: ExpansionProblem | undefined;
+  const count = (node: unknown): number => {
+    if (problem !== undefined || node === null || node === undefined) return 0;
+    if (isAlias(node)) {
+      const size = anchors.get(node.source);
+      if (size === undefined) return 1; // no anchor before it: conversion reports that
+      const offset = node.range?.[0] ?? 0;
+      if (size === COUNTING) {
+        problem = { offset, problem: 'an alias names an anchor of a node that contains the alias (a node cannot contain itself)' };
+        return 0;
+      }
+      total += size;
+      if (total > budget) {
+        problem = {
+          offset,
+          problem: `aliases expand the document to more than ${budget.toLocaleString('en')} values, the most verify reads from a document of its size `
+            + `(as many values as it has characters, at least ${MIN_EXPANSION_BUDGET.toLocaleString('en')})`,
+        };
+      }
+      return size;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor !== undefined) anchors.set(anchor, COUNTING);
+    let size = 1;
+    total++;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          size += count(item.key) + count(item.value);
+        } else {
+          size += count(item);
+        }
+      }
+    }
+    if (anchor !== undefined) anchors.set(anchor, size);
+    return size;
+  };
+  count(doc.contents);
+  return problem;
+}
+
+/** Thrown while converting, for a merge key whose value is not a mapping or a list of mappings. */
+class MergeError {
+  public constructor(public readonly offset: number, public readonly problem: string) {}
+}
+
+/**
+ * The YAML 1.1 merge key `<<` (a plain `<<`, or one tagged `!!merge`), as
+ * kubectl's parser (go-yaml v2) merges it: the map's pairs are applied in
+ * document order, a merge setting every key of what it merges (so a key
+ * written before the `<<` is overwritten by the merged value, and one
+ * written after it wins); for a list of maps (`<<: [*a, *b]`), earlier maps
+ * win over later ones. Its value must be a mapping, an alias of one, or a
+ * list of those.
+ */
+const MERGE_KEY_TAG: ScalarTag = {
+  tag: 'tag:yaml.org,2002:merge',
+  default: 'key',
+  test: /^<<$/,
+  identify: (value) => typeof value === 'symbol' && value.description === '<<',
+  resolve: () => Object.assign(new Scalar(Symbol('<<')), { addToJSMap: mergeIntoMap }),
+  stringify: () => '<<',
+};
+
+/** The schema's tags with {@link MERGE_KEY_TAG} for the parser's own merge key (which lets keys before `<<` win). */
+function withKubectlMergeKeys(tags: Tags): Tags {
+  return tags.filter((tag) => typeof tag === 'string' || tag.tag !== MERGE_KEY_TAG.tag).concat(MERGE_KEY_TAG);
+}
+
+function mergeIntoMap(ctx: ToJSContext | undefined, map: unknown, value: unknown): void {
+  const sources = isSeq(value) ? value.items : [value];
+  // Backwards, as go-yaml does, so that earlier maps take precedence.
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const source = sources[i];
+    // An alias gives the value it names, shared, not copied (and counted against the alias cap once).
+    const merged: unknown = isMap(source) || isAlias(source) ? toJS(source, '', ctx) : undefined;
+    if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
+      const offset = (source as { range?: number[] } | null)?.range?.[0] ?? (value as { range?: number[] } | null)?.range?.[0] ?? 0;
+      throw new MergeError(offset, 'a merge key ("<<") takes a mapping, an alias of one, or a list of those');
+    }
+    for (const key of Object.keys(merged)) {
+      Object.defineProperty(map, key, { value: (merged as Record<string, unknown>)[key], writable: true, enumerable: true, configurable: true });
+    }
+  }
 }
 
 /** The position of the node at a JSON pointer (of plain keys and indexes), or of the nearest key on the way. */

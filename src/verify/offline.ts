@@ -133,7 +133,12 @@ interface Sink {
   readonly policy: ImagePolicy;
 }
 
-/** A pull secret problem is reported once, on the Secret itself, whoever references it. */
+/**
+ * A pull secret problem is reported once, on the Secret itself, whoever
+ * references it. Two different Secrets of one name in one namespace are a
+ * problem, by the rule the constructs keep (one name, one secret):
+ * `kubectl apply` keeps only the one applied last; identical repeats are fine.
+ */
 function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
   const location = locator(secret, index);
   const findings: Finding[] = [];
@@ -141,7 +146,8 @@ function secretFindings(secret: ManifestObject, index: ObjectIndex): Finding[] {
   if (earlier !== undefined) {
     findings.push(finding(location(''), 'duplicate-secret',
       `secret "${secret.name}" is also defined, differently, in ${earlier.file} (document ${earlier.document}); `
-      + 'secret names are unique per namespace, so whichever is applied last replaces the other (this check uses this one)', { secret: secret.name }));
+      + 'secret names are unique per namespace, so whichever is applied last replaces the other (this check uses this one): '
+      + 'give each secret its own name, or keep one', { secret: secret.name, severity: 'problem' }));
   }
   if (!isPullSecretType(secret.body.type)) {
     return findings;

@@ -196,7 +196,7 @@ imagePullSecrets: [{ name: gone }]
       'image "registry.example.com/Shop/Web:1.0" is invalid: repository name must be lowercase');
   });
 
-  test('two different secrets of one namespace and name: a warning, and the later one is used', () => {
+  test('two different secrets of one namespace and name: a problem (one name, one secret), and the later one is used', () => {
     const findings = checkOffline(loadManifests([fixture('good.yaml'), fixture('wrong-type.yaml')])).findings;
     expect(summary(findings)).toEqual([
       'secret-wrong-type shop/Deployment/web - regcred #2',
@@ -207,7 +207,7 @@ imagePullSecrets: [{ name: gone }]
       'no-credential shop/Deployment/web app - #2',
     ]);
     expect(findings[3].message).toContain(`also defined, differently, in ${fixture('good.yaml')} (document 1)`);
-    expect(findings[3].severity).toBe('warning');
+    expect(findings[3].severity).toBe('problem');
     // The same file twice, or a file inside a folder also given, is read once: no duplicates.
     expect(loadManifests([fixture('good.yaml'), path.join(FIXTURES, '.', 'good.yaml')])).toHaveLength(2);
   });
