@@ -7,7 +7,8 @@
  * synthesized Secret, and `verify --online` says pullable (0), or
  * unauthorized with a wrong password (1). The cache never forwards its
  * clients' credentials: it pulls from the upstream with
- * `proxy.username`/`proxy.password` of its own. Loopback only.
+ * `proxy.username`/`proxy.password` of its own. Also: an open upstream
+ * (no proxy credentials), and a Basic (htpasswd) one. Loopback only.
  *
  * Measured with distribution 2.8.2: the proxy sends `proxy.username`/
  * `password` to a Bearer token realm only (its authorizer has no Basic
@@ -183,6 +184,49 @@ describeWithTools(REGISTRY_TOOLS, 'RegistryMirror through a real pull-through ca
       expect(asked.some((r) => r.user === CACHE_USER)).toBe(false);
     } finally {
       await broken.stop();
+    }
+  }, 60_000);
+
+  test('an open upstream (as Docker Hub is for public images), a cache without proxy credentials: pullable through it, exit 0', async () => {
+    const open = await startRegistry({ auth: 'none' });
+    let front: RunningRegistry | undefined;
+    try {
+      const pushed = await pushImage(open, { repository: REPOSITORY, tag: TAG });
+      front = await startRegistry({ auth: 'htpasswd', users: { [CACHE_USER]: CACHE_PASSWORD }, proxy: { remoteurl: open.url } });
+      const app = mirroredApp(open, front, CACHE_PASSWORD);
+      const manifests = manifestsOf(app);
+      const image = manifests.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].image;
+      expect(image).toBe(`${front.host}/${REPOSITORY}:${TAG}`);
+      const inspected = await skopeoInspect(image, authFileOf(manifests, dir));
+      expect(JSON.parse(inspected.stdout).Digest).toBe(pushed.digest);
+      const run = await runCliCaptured(['verify', '--online', '--format', 'json', '--insecure-registry', front.host, '--timeout-ms', '10000', writeManifests(app, dir)]);
+      expect(JSON.parse(run.stdout).findings.map((f: any) => f.status)).toEqual(['pullable']);
+      expect(run.code).toBe(0);
+    } finally {
+      await front?.stop();
+      await open.stop();
+    }
+  }, 60_000);
+
+  test('distribution 2.8 signs in to a token realm only: behind a Basic (htpasswd) upstream, the cache reads anonymously and answers not found', async () => {
+    const basic = await startRegistry({ auth: 'htpasswd', users: { [UPSTREAM_USER]: UPSTREAM_PASSWORD } });
+    let front: RunningRegistry | undefined;
+    try {
+      await pushImage(basic, { repository: REPOSITORY, tag: TAG, username: UPSTREAM_USER, password: UPSTREAM_PASSWORD });
+      front = await startRegistry({
+        auth: 'htpasswd',
+        users: { [CACHE_USER]: CACHE_PASSWORD },
+        proxy: { remoteurl: basic.url, username: UPSTREAM_USER, password: UPSTREAM_PASSWORD },
+      });
+      const out = writeManifests(mirroredApp(basic, front, CACHE_PASSWORD), dir);
+      const run = await runCliCaptured(['verify', '--online', '--format', 'json', '--insecure-registry', front.host, '--timeout-ms', '10000', out]);
+      expect(JSON.parse(run.stdout).findings.map((f: any) => f.status)).toEqual(['not-found']);
+      expect(run.code).toBe(1);
+      // The upstream saw the cache's requests without any credential.
+      expect(basic.logs()).toMatch(/GET \/v2\/team\/app\/manifests\/1\.0 HTTP\/1\.1" 401/);
+    } finally {
+      await front?.stop();
+      await basic.stop();
     }
   }, 60_000);
 
