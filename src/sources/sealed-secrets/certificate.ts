@@ -2,6 +2,10 @@
  * The Sealed Secrets controller's public key, read from the PEM that
  * `kubeseal --fetch-cert` prints (an X.509 certificate) or from a bare RSA
  * public key PEM. Problems are described without quoting the input.
+ * Linear in the input, which is capped at {@link MAX_CERTIFICATE_BYTES}
+ * whether it comes from a file or inline: PEM blocks are found by one scan
+ * of the lines (as Go's `pem.Decode`, a block starts at the start of a
+ * line), never by a regular expression over the whole text.
  * Pure functions, no constructs.
  */
 import * as crypto from 'crypto';
@@ -25,7 +29,49 @@ export interface SealingKey {
 export type SealingKeyResult = { readonly key: SealingKey } | { readonly problem: string; readonly fix: string };
 
 const FETCH_CERT_FIX = 'pass the certificate `kubeseal --fetch-cert` prints (-----BEGIN CERTIFICATE-----), or the controller\'s RSA public key';
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+/** A BEGIN or END line: the type is short, so a longer line is no boundary (and is never matched against). */
+const BOUNDARY = /^-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----$/;
+const MAX_BOUNDARY_LENGTH = 80;
+
+/** One `-----BEGIN type-----` … `-----END type-----` block. */
+export interface PemBlock {
+  readonly type: string;
+  /** The lines between BEGIN and END, joined by newlines. */
+  readonly body: string;
+}
+
+/** The blocks of `pem`, and whether a BEGIN line was left without its END line. */
+export function pemBlocks(pem: string): { readonly blocks: PemBlock[]; readonly unterminated: boolean } {
+  const blocks: PemBlock[] = [];
+  let open: { type: string; lines: string[] } | undefined;
+  let unterminated = false;
+  for (let start = 0; start <= pem.length;) {
+    let end = pem.indexOf('\n', start);
+    if (end < 0) end = pem.length;
+    const line = pem.slice(start, trimmedEnd(pem, start, end));
+    start = end + 1;
+    const boundary = line.length <= MAX_BOUNDARY_LENGTH && line.startsWith('-----') ? BOUNDARY.exec(line) : null;
+    if (boundary?.[1] === 'BEGIN') {
+      // A BEGIN inside an open block: the open one never ends; the new one starts here.
+      if (open !== undefined) unterminated = true;
+      open = { type: boundary[2], lines: [] };
+    } else if (boundary?.[1] === 'END' && open !== undefined) {
+      if (boundary[2] === open.type) blocks.push({ type: open.type, body: open.lines.join('\n') });
+      else unterminated = true;
+      open = undefined;
+    } else if (open !== undefined) {
+      open.lines.push(line);
+    }
+  }
+  return { blocks, unterminated: unterminated || open !== undefined };
+}
+
+/** Where the line from `start` to `end` ends without trailing spaces, tabs and CR (a loop: a regex would backtrack on long runs of spaces). */
+function trimmedEnd(text: string, start: number, end: number): number {
+  let trimmed = end;
+  while (trimmed > start && (text[trimmed - 1] === ' ' || text[trimmed - 1] === '\t' || text[trimmed - 1] === '\r')) trimmed--;
+  return trimmed;
+}
 
 /**
  * Reads the first certificate of `pem` (as kubeseal's `ParseKey`), or else
@@ -34,8 +80,16 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g
  * private key is refused: the private key must never reach the app.
  */
 export function readSealingKey(pem: string): SealingKeyResult {
-  const blocks = [...pem.matchAll(PEM_BLOCK)].map((match) => ({ type: match[1], body: match[2] }));
-  if (blocks.length === 0) return { problem: 'is not PEM (no -----BEGIN ...----- block)', fix: FETCH_CERT_FIX };
+  const bytes = Buffer.byteLength(pem, 'utf8');
+  if (bytes > MAX_CERTIFICATE_BYTES) {
+    return { problem: `is ${bytes} bytes, too large for a certificate (at most ${MAX_CERTIFICATE_BYTES})`, fix: FETCH_CERT_FIX };
+  }
+  const { blocks, unterminated } = pemBlocks(pem);
+  if (blocks.length === 0) {
+    return unterminated
+      ? { problem: 'is not PEM (a -----BEGIN ...----- line without its -----END ...----- line)', fix: FETCH_CERT_FIX }
+      : { problem: 'is not PEM (no -----BEGIN ...----- block)', fix: FETCH_CERT_FIX };
+  }
   if (blocks.some((block) => block.type.endsWith('PRIVATE KEY'))) {
     return { problem: 'holds a private key', fix: `keep the controller's private key out of the app and delete this copy; ${FETCH_CERT_FIX}` };
   }

@@ -18,7 +18,7 @@ import { EmittedPullSecret, PullSecretTarget } from '../pull-secret-target';
 import { SealingKey } from './certificate';
 import { hybridEncrypt, KubesealScope, sealingLabel } from './kubeseal';
 import { createSealedSecret, SealedSecretObject } from './sealed-secret-object';
-import { hashPlaintext, plaintextMatches, sealedNameSuffix } from './sealing-hash';
+import { hashPlaintext, parsePlaintextHash, plaintextMatches, SCRYPT_PARAMETERS, sealedNameSuffix } from './sealing-hash';
 import { SealedStateEntry, SealingStateFile, SealingStates, sealingStateKey } from './sealing-state';
 import { DOCKER_HUB_SERVER } from '../../rules/docker-hub';
 import { constructError } from '../../wiring/construct-errors';
@@ -164,15 +164,22 @@ export class SealedCredentialSource implements CredentialSource {
   /**
    * A cluster-wide entry of the same name, certificate and server in another
    * namespace (a project copy), so a namespace added later gets the value
-   * its siblings carry. With the plaintext at hand, only one sealed from it.
+   * its siblings carry. With the plaintext at hand, only one sealed from it;
+   * the copies of a project share one hash, so at most
+   * {@link MAX_SIBLING_HASHES} hashes not checked before are tried: a state
+   * file of thousands of look-alike entries costs a few scrypts, not hours.
    */
   private clusterWideSibling(
     target: PullSecretTarget, state: SealingStateFile, wanted: Wanted, plaintext?: { readonly payload: Buffer; readonly base64: string },
   ): SealedStateEntry | undefined {
     if (wanted.scope !== 'cluster-wide') return undefined;
+    let budget = MAX_SIBLING_HASHES;
     for (const entry of state.previousEntries(target.scope).values()) {
       if (entry.scope !== 'cluster-wide' || entry.name !== wanted.name || entry.certificate !== wanted.certificate || entry.server !== wanted.server) continue;
-      if (plaintext === undefined || this.matches(plaintext, entry.plaintextHash)) return entry;
+      if (staleHash(entry)) continue;
+      if (plaintext === undefined) return entry;
+      if (!this.memo().verified.has(`${plaintext.base64}\0${entry.plaintextHash}`) && budget-- <= 0) continue;
+      if (this.matches(plaintext, entry.plaintextHash)) return entry;
     }
     return undefined;
   }
@@ -217,12 +224,29 @@ export class SealedCredentialSource implements CredentialSource {
   }
 }
 
-/** Why a state entry cannot stand for the secret as it is now, or undefined when it can. */
+/** The most hashes of look-alike cluster-wide entries one search checks with scrypt, besides those checked before. */
+const MAX_SIBLING_HASHES = 4;
+
+/**
+ * Whether an entry's plaintext hash is not scrypt with the one parameter set
+ * (edited, or written with other parameters): such an entry is stale. It is
+ * never reused and its hash never computed; the secret is sealed afresh, and
+ * without the credential that is an error naming the entry and the file.
+ */
+function staleHash(entry: SealedStateEntry): boolean {
+  return parsePlaintextHash(entry.plaintextHash) === undefined;
+}
+
+/** Why a state entry cannot stand for the secret as it is now (a phrase after "the sealed value of …"), or undefined when it can. */
 function differenceOf(entry: SealedStateEntry, wanted: Wanted): string | undefined {
-  if (entry.certificate !== wanted.certificate) return 'another certificate';
-  if (entry.scope !== wanted.scope) return `scope ${entry.scope}`;
-  if (entry.server !== wanted.server) return `server "${entry.server ?? 'default'}"`;
-  if (entry.namespace !== wanted.namespace || entry.name !== wanted.name) return `secret "${sealingStateKey(entry.namespace, entry.name)}"`;
+  if (entry.certificate !== wanted.certificate) return 'was sealed for another certificate';
+  if (entry.scope !== wanted.scope) return `was sealed for scope ${entry.scope}`;
+  if (entry.server !== wanted.server) return `was sealed for server "${entry.server ?? 'default'}"`;
+  if (entry.namespace !== wanted.namespace || entry.name !== wanted.name) return `was sealed for secret "${sealingStateKey(entry.namespace, entry.name)}"`;
+  if (staleHash(entry)) {
+    const { ln, r, p } = SCRYPT_PARAMETERS;
+    return `has a plaintextHash that is not scrypt with ln=${ln},r=${r},p=${p} (the only parameters computed)`;
+  }
   return undefined;
 }
 
@@ -232,6 +256,6 @@ function cannotReuse(
   if (difference === undefined) return unavailable;
   const variables = unavailable.variables.map((variable) => `$${variable}`);
   return constructError(target.scope,
-    `${variables.join(', ')} not set, and the sealed value of "${stateKey}" in ${state.displayName} was sealed for ${difference}, so it cannot be reused`,
+    `${variables.join(', ')} not set, and the sealed value of "${stateKey}" in ${state.displayName} ${difference}, so it cannot be reused`,
     `export ${unavailable.variables.join(' and ')} before running cdk8s synth, to seal it again`);
 }

@@ -20,19 +20,21 @@ export interface ScryptParameters {
   readonly p: number;
 }
 
-/** The parameters new hashes are made with. */
+/**
+ * The one set of parameters: new hashes are made with it, and a hash with any
+ * other is never computed. The state file is committed input, so its hashes
+ * may not choose their cost: cheaper would make guessing cheap, dearer would
+ * let an edited file stall a synth (N = 2^20, r = 8, p = 4 is 1 GiB and tens
+ * of seconds per entry). An entry whose hash has other parameters is stale.
+ */
 export const SCRYPT_PARAMETERS: ScryptParameters = { ln: 17, r: 8, p: 1 };
-/** Weaker parameters than these are never accepted (a tampered state file cannot make guessing cheap). */
-const MIN_PARAMETERS: ScryptParameters = SCRYPT_PARAMETERS;
-/** Stronger parameters than these are refused too, so a state file cannot make a synth exhaust memory. */
-const MAX_LN = 20;
-const MAX_R = 16;
-const MAX_P = 4;
-const MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
+/** Longer than any PHC string of {@link SCRYPT_PARAMETERS}. */
+const MAX_PHC_LENGTH = 128;
 
-const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d)\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/;
+/** The PHC string of the one parameter set: anchored, no nested quantifiers, so matching is linear and fails fast. */
+const PHC = new RegExp(`^\\$scrypt\\$ln=${SCRYPT_PARAMETERS.ln},r=${SCRYPT_PARAMETERS.r},p=${SCRYPT_PARAMETERS.p}\\$([A-Za-z0-9+/]{22})\\$([A-Za-z0-9+/]{43})$`);
 
 /** A parsed PHC scrypt string. */
 export interface ParsedPlaintextHash {
@@ -48,8 +50,9 @@ export function hashPlaintext(plaintext: Buffer, salt: Buffer = crypto.randomByt
 }
 
 /**
- * Whether `phc` is the hash of `plaintext`. False for a malformed string
- * or parameters outside the accepted range (never a cheaper hash).
+ * Whether `phc` is the hash of `plaintext`. False, without computing
+ * anything, for a malformed string or parameters other than
+ * {@link SCRYPT_PARAMETERS}: at most one scrypt of the fixed cost.
  */
 export function plaintextMatches(plaintext: Buffer, phc: string): boolean {
   const parsed = parsePlaintextHash(phc);
@@ -57,19 +60,15 @@ export function plaintextMatches(plaintext: Buffer, phc: string): boolean {
   return crypto.timingSafeEqual(scrypt(plaintext, parsed.salt, parsed.parameters), parsed.hash);
 }
 
-/** The parts of a PHC scrypt string this library writes, or undefined when it is not one or its cost is out of range. */
+/** The parts of a PHC scrypt string this library writes, or undefined when it is not one (other parameters included). */
 export function parsePlaintextHash(phc: string): ParsedPlaintextHash | undefined {
+  if (typeof phc !== 'string' || phc.length > MAX_PHC_LENGTH) return undefined;
   const match = PHC.exec(phc);
   if (!match) return undefined;
-  const parameters = { ln: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
-  if (parameters.ln < MIN_PARAMETERS.ln || parameters.ln > MAX_LN) return undefined;
-  if (parameters.r < MIN_PARAMETERS.r || parameters.r > MAX_R) return undefined;
-  if (parameters.p < MIN_PARAMETERS.p || parameters.p > MAX_P) return undefined;
-  if (128 * 2 ** parameters.ln * parameters.r > MAX_MEMORY_BYTES) return undefined;
-  const salt = Buffer.from(match[4], 'base64');
-  const hash = Buffer.from(match[5], 'base64');
+  const salt = Buffer.from(match[1], 'base64');
+  const hash = Buffer.from(match[2], 'base64');
   if (salt.length !== SALT_BYTES || hash.length !== HASH_BYTES) return undefined;
-  return { parameters, salt, hash };
+  return { parameters: SCRYPT_PARAMETERS, salt, hash };
 }
 
 /**
