@@ -146,7 +146,11 @@ export function writeImages(result: ImagesResult, format: Format, options: Image
     writeJsonList(result.images.map(jsonImage), write);
     write(',\n  "invalid": ');
     // An invalid image may hold user info: redacted as ***@.
-    writeJsonList(result.invalid.map((entry) => ({ ...entry, image: redactUserInfo(entry.image) })), write);
+    writeJsonList(result.invalid.map((entry) => ({
+      ...entry,
+      image: redactUserInfo(entry.image),
+      objects: entry.objects.map((user) => ({ ...user, image: redactUserInfo(user.image) })),
+    })), write);
     write('\n}\n');
     return;
   }

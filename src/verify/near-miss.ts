@@ -39,7 +39,9 @@ export function nearMiss(reference: ImageReference, usable: readonly KeyedSecret
   const fold = (host: string) => (isDockerHubHost(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
   for (const secret of usable) {
     for (const key of secret.keys) {
-      const parsed = parseRegistryKey(key);
+      const parsed = parseOrSkip(key);
+      // A key Go cannot parse is ignored by the kubelet (an ExternalSecret template's keys are not checked before).
+      if (parsed === undefined) continue;
       if (fold(parsed.host) !== fold(image.host)) continue;
       const reasons: string[] = [];
       if (parsed.host !== image.host) {
@@ -62,6 +64,14 @@ export function nearMiss(reference: ImageReference, usable: readonly KeyedSecret
     }
   }
   return undefined;
+}
+
+function parseOrSkip(key: string): ReturnType<typeof parseRegistryKey> | undefined {
+  try {
+    return parseRegistryKey(key);
+  } catch {
+    return undefined;
+  }
 }
 
 function splitDomain(domain: string): { host: string; port: string } {
