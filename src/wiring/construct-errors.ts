@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../rules/kube-names';
 import { problemWithFix } from '../rules/messages';
 import { customPodKindProblem, describePodKind, PodKind } from '../rules/pod-kinds';
+import { printable } from '../rules/printable';
 import { PublicImagePattern, publicImagePatternProblem, publicImagePatterns } from '../rules/public-images';
 import { redactUserInfoIn } from '../rules/redact';
 import { displayServer, registryServerProblem } from '../rules/registry-server';
@@ -15,10 +16,12 @@ import { displayServer, registryServerProblem } from '../rules/registry-server';
 /**
  * An error naming the construct, what is wrong and the fix. Whatever in
  * `problem` could be user info (of a server, image or key it quotes) is
- * redacted as `***@`, wherever a site quotes it from.
+ * redacted as `***@`, wherever a site quotes it from, and control
+ * characters in the path and problem (ids, names, file paths) are shown as
+ * escapes.
  */
 export function constructError(scope: IConstruct, problem: string, fix: string): Error {
-  return new Error(`[${scope.node.path}] ${problemWithFix(redactUserInfoIn(problem), fix)}`);
+  return new Error(`[${printable(scope.node.path)}] ${problemWithFix(printable(redactUserInfoIn(problem)), fix)}`);
 }
 
 /**
