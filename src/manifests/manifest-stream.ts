@@ -28,12 +28,19 @@ export type DocumentTextSink = (text: string, firstLine: number) => void;
 /**
  * Splits text, fed in pieces, into the texts of its YAML documents. A part
  * holding only blank lines, comments and directives stays with the document
- * that follows it (directives belong to the next document).
+ * that follows it (directives belong to the next document). A document's
+ * text is kept in pieces of the text as fed (a chunk each, not a line each:
+ * a string per line costs tens of bytes apiece, many times a short line's
+ * own size), and joined once, when the document is complete.
  */
 export class DocumentSplitter {
-  private parts: string[] = [];
-  /** The line being read, in pieces (concatenation is cheap; it is flattened once, when complete). */
+  /** The current document's text so far. */
+  private pieces: string[] = [];
+  /** The line being read when the last piece of text ended (it is read as a text of its own once complete). */
   private partial = '';
+  /** The text being split, and where in it the current document's text not yet in {@link pieces} starts. */
+  private source = '';
+  private pieceStart = 0;
   /** Whether the current part has a `---` or content (a `---` then starts the next document). */
   private hasContent = false;
   /** 1-based number of the next line to complete. */
@@ -45,17 +52,18 @@ export class DocumentSplitter {
   /** Feeds the next piece of text. */
   public push(text: string): void {
     let start = 0;
-    for (;;) {
-      const newline = text.indexOf('\n', start);
+    if (this.partial !== '') {
+      const newline = text.indexOf('\n');
       if (newline < 0) {
-        if (start < text.length) this.partial += text.slice(start);
+        this.partial += text;
         return;
       }
-      const line = this.partial + text.slice(start, newline + 1);
-      this.partial = '';
-      this.addLine(line);
       start = newline + 1;
+      this.readLines(this.partial + text.slice(0, start), 0);
+      this.partial = '';
     }
+    const end = this.readLines(text, start);
+    if (end < text.length) this.partial = text.slice(end);
   }
 
   /** Ends the text: the last line and document are passed on. */
@@ -63,33 +71,61 @@ export class DocumentSplitter {
     if (this.partial !== '') {
       const line = this.partial;
       this.partial = '';
-      this.addLine(line);
+      this.source = line;
+      this.pieceStart = 0;
+      this.addLine(0);
+      this.keep(line.length);
     }
     this.flush();
   }
 
-  private addLine(line: string): void {
-    const marker = documentMarker(line);
+  /** Reads the complete lines of `text` from `start` on, keeping them; returns where the incomplete last line starts. */
+  private readLines(text: string, start: number): number {
+    this.source = text;
+    this.pieceStart = start;
+    let next = start;
+    for (;;) {
+      const newline = text.indexOf('\n', next);
+      if (newline < 0) break;
+      this.addLine(next);
+      next = newline + 1;
+    }
+    this.keep(next);
+    this.source = '';
+    return next;
+  }
+
+  /** Reads the line of {@link source} that starts at `from`. */
+  private addLine(from: number): void {
+    const marker = documentMarker(this.source, from);
     if (marker === '---') {
-      if (this.hasContent) this.flush();
+      if (this.hasContent) {
+        this.keep(from);
+        this.flush();
+      }
       this.hasContent = true;
-      this.parts.push(line);
     } else if (marker === '...') {
-      this.parts.push(line);
       this.line++;
+      const newline = this.source.indexOf('\n', from);
+      this.keep(newline < 0 ? this.source.length : newline + 1);
       this.flush();
       return;
-    } else {
-      if (!this.hasContent && !isPrologueLine(line)) this.hasContent = true;
-      this.parts.push(line);
+    } else if (!this.hasContent && !isPrologueLine(this.source, from)) {
+      this.hasContent = true;
     }
     this.line++;
   }
 
+  /** Keeps the current document's text of {@link source} up to `end`. */
+  private keep(end: number): void {
+    if (end > this.pieceStart) this.pieces.push(this.source.slice(this.pieceStart, end));
+    this.pieceStart = end;
+  }
+
   private flush(): void {
-    if (this.parts.length > 0) {
-      const text = this.parts.join('');
-      this.parts = [];
+    if (this.pieces.length > 0) {
+      const text = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+      this.pieces = [];
       this.sink(text, this.firstLine);
     }
     this.firstLine = this.line;
@@ -97,19 +133,23 @@ export class DocumentSplitter {
   }
 }
 
-/** `---` or `...` when the line is a document marker. */
-function documentMarker(line: string): '---' | '...' | undefined {
-  const first = line.charCodeAt(0);
+/** `---` or `...` when the line of `text` that starts at `from` is a document marker. */
+function documentMarker(text: string, from: number): '---' | '...' | undefined {
+  const first = text.charCodeAt(from);
   if (first !== 0x2d && first !== 0x2e) return undefined; // '-' or '.'
-  const marker = line.slice(0, 3);
+  const marker = text.slice(from, from + 3);
   if (marker !== '---' && marker !== '...') return undefined;
-  const next = line.charAt(3);
+  const next = text.charAt(from + 3);
   return next === '' || next === ' ' || next === '\t' || next === '\n' || next === '\r' ? marker : undefined;
 }
 
-/** A line that comes before a document's content: blank, a comment, or a directive. */
-function isPrologueLine(line: string): boolean {
-  return /^(?:%|[ \t]*(?:#|\r?\n?$))/.test(line);
+/** Blank, a comment, or a directive: what may come before a document's content (at the start of a line, to its end). */
+const PROLOGUE_LINE = /%|[ \t]*(?:#|\r?\n|\r?$)/y;
+
+/** Whether the line of `text` that starts at `from` comes before a document's content. */
+function isPrologueLine(text: string, from: number): boolean {
+  PROLOGUE_LINE.lastIndex = from;
+  return PROLOGUE_LINE.test(text);
 }
 
 /**

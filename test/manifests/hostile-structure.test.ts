@@ -139,6 +139,36 @@ describe('what a document may expand to through aliases is bounded', () => {
   });
 });
 
+describe('memory follows the document, in a small heap', () => {
+  /** The CLI in a child limited to a 384 MB heap, reporting its peak resident set size (test/support/peak-rss.ts). */
+  const inSmallHeap = (args: string[], input?: Buffer) => {
+    const run = spawnSync(process.execPath, [
+      '--max-old-space-size=384', '-r', 'ts-node/register/transpile-only', '-r', path.join(ROOT, 'test', 'support', 'peak-rss.ts'), CLI, ...args,
+    ], { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const peak = /peak-rss-kb (\d+)/.exec(run.stderr ?? '');
+    return { code: run.status, signal: run.signal, stdout: run.stdout, stderr: (run.stderr ?? '').replace(/peak-rss-kb \d+\n/, ''), peakMiB: peak ? Math.round(Number(peak[1]) / 1024) : undefined };
+  };
+
+  test('64 MiB of two-byte lines on standard input is refused for its size (a string per line took 1.9 GB)', () => {
+    const run = inSmallHeap(['verify', '-'], Buffer.alloc(64 * 1024 * 1024 + 1024, 'a\n'));
+    console.log(`64 MiB of short lines on stdin: exit ${run.code}, peak RSS ${run.peakMiB} MiB`);
+    expect(run.signal).toBeNull();
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 2, stderr: 'error: <stdin>: is larger than 64 MiB, the most verify reads from one manifest file; split it into smaller files\n',
+    });
+  }, 150_000);
+
+  test('a 20,000-container Deployment aliased 99 times is refused at once (it took 5 GB and minutes)', () => {
+    const file = path.join(tmp, 'aliased-small-heap.yaml');
+    fs.writeFileSync(file, aliasedDeploymentList(20_000, 99));
+    const run = inSmallHeap(['verify', '--format', 'json', file]);
+    console.log(`20,000 containers aliased 99 times: exit ${run.code}, peak RSS ${run.peakMiB} MiB`);
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\(document 1\): malformed YAML at line \d+, column 3: aliases expand the document to more than [\d,]+ values/);
+  }, 150_000);
+});
+
 describe('YAML merge keys are merged as kubectl merges them', () => {
   const podspec = 'x-podspec: &podspec\n  imagePullSecrets: [{name: regcred}]\n  containers:\n  - name: app\n    image: registry.example.com/shop/app:1.0\n';
   const images = (text: string) => checkOffline(parseManifests(text, 'in.yaml')).findings
