@@ -63,7 +63,9 @@ Options:
                            mirror rewrite) grouped by source registry, a file for
                            "skopeo sync --all --scoped --src yaml --dest docker
                            FILE AIRGAP"; an image with a tag and a digest is
-                           listed by its digest (skopeo 1.9 takes no tag@digest)
+                           listed by its digest (skopeo 1.9 takes no tag@digest);
+                           a registry with a port gets a warning: a scoped
+                           sync cannot place its images
   --insecure-registry HOST[:PORT]
                            skopeo-sync: "tls-verify: false" for this registry,
                            exactly as in the images (repeatable)
@@ -123,7 +125,7 @@ export function runImages(argv: string[], io: ImagesIo): number {
       io.stderr.write(`warning: ${printable(where)}: image ${printable(JSON.stringify(redactUserInfo(image)))} is invalid: ${printable(reason)}${more}; left out\n`);
     }
   }
-  writeImages(result, args.format, args, (text) => io.stdout.write(text));
+  writeImages(result, args.format, args, (text) => io.stdout.write(text), (text) => io.stderr.write(text));
   return IMAGES_EXIT_OK;
 }
 
@@ -138,9 +140,11 @@ export interface ImagesFormatOptions {
 /**
  * Writes the list in `format` with `write`, in pieces: the JSON of a large
  * app is written an image at a time, never built whole (it is the same text
- * as `JSON.stringify(report, null, 2)`).
+ * as `JSON.stringify(report, null, 2)`). `warn`: skopeo-sync's warnings, a line each.
  */
-export function writeImages(result: ImagesResult, format: Format, options: ImagesFormatOptions, write: (text: string) => unknown): void {
+export function writeImages(
+  result: ImagesResult, format: Format, options: ImagesFormatOptions, write: (text: string) => unknown, warn?: (text: string) => unknown,
+): void {
   if (format === 'json') {
     write(`{\n  "schemaVersion": 1,\n  "files": ${result.files},\n  "objects": ${result.objects},\n  "images": `);
     writeJsonList(result.images.map(jsonImage), write);
@@ -159,7 +163,12 @@ export function writeImages(result: ImagesResult, format: Format, options: Image
     write(listed.map((image) => `${image.reference}\n`).join(''));
     return;
   }
-  write(formatSkopeoSync(skopeoSyncPlan(listed.map((image) => image.original), options.insecureRegistries)));
+  const plan = skopeoSyncPlan(listed.map((image) => image.original), options.insecureRegistries);
+  for (const { registry } of plan.registries.filter(({ registry: host }) => /:[0-9]+$/.test(host))) {
+    warn?.(`warning: registry ${JSON.stringify(registry)} has a port: "skopeo sync --scoped" cannot place its images (":" is not allowed `
+      + 'in a repository path; skopeo 1.9 stops with "invalid reference format"): serve it on a portless address, or sync it alone without --scoped\n');
+  }
+  write(formatSkopeoSync(plan));
 }
 
 /** The list in `format`, as one string. */

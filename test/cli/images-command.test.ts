@@ -134,6 +134,18 @@ describe('skopeo-sync', () => {
     ].join('\n'));
   });
 
+  test('a source registry with a port: listed, with a warning (a scoped sync cannot place it)', () => {
+    const ported = path.join(dir, 'ported.yaml');
+    fs.writeFileSync(ported, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'registry.local:5000/team/app:1' }] } }));
+    expect(images('-o', 'skopeo-sync', ported)).toEqual({
+      code: 0,
+      stdout: '"registry.local:5000":\n  images:\n    "team/app": ["1"]\n',
+      stderr: 'warning: registry "registry.local:5000" has a port: "skopeo sync --scoped" cannot place its images (":" is not allowed in a repository path; '
+        + 'skopeo 1.9 stops with "invalid reference format"): serve it on a portless address, or sync it alone without --scoped\n',
+    });
+    expect(images(ported).stderr).toBe('');
+  });
+
   test('no image at all: an empty map', () => {
     fs.writeFileSync(path.join(dir, 'empty.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
     expect(images('-o', 'skopeo-sync', path.join(dir, 'empty.yaml')).stdout).toBe('{}\n');
