@@ -14,8 +14,9 @@ import { dockerConfigFileSource } from './sources/plain/docker-config-file';
 import { environmentSource } from './sources/plain/environment';
 import { literalSource } from './sources/plain/literal';
 import { EmittedPullSecret, PullSecretTarget } from './sources/pull-secret-target';
-import { SealedCredentialsOptions, sealedSource } from './sources/sealed-secrets/sealed-secrets';
+import { SealedCredentialsOptions, SealingScope, sealedSource } from './sources/sealed-secrets/sealed-secrets';
 import { constructError } from './wiring/construct-errors';
+import { enumFix, enumValueProblem, factoryError, kindOf } from './wiring/prop-checks';
 
 /** Options for {@link RegistryCredentials.fromUsernamePassword}. */
 export interface UsernamePasswordOptions {
@@ -103,6 +104,7 @@ export class RegistryCredentials {
    * only the cluster can open.
    */
   public static sealed(inner: RegistryCredentials, options: SealedCredentialsOptions): RegistryCredentials {
+    checkSealedArguments(inner, options);
     return new RegistryCredentials(sealedSource(options, inner.source));
   }
 
@@ -143,5 +145,37 @@ export class RegistryCredentials {
         `use RegistryCredentials.fromEcrAuthorizationToken({ region: '${region}' }) so that External Secrets Operator renews the token in the cluster; ` +
         'if something else renews this secret, set allowStaticEcrCredentials: true');
     }
+  }
+}
+
+const CREDENTIALS_FIX = 'use RegistryCredentials.from…, e.g. RegistryCredentials.fromEnv(\'REGISTRY_USER\', \'REGISTRY_PASSWORD\') ' +
+  'or RegistryCredentials.fromUsernamePassword(user, password); a plain object is not read';
+
+/**
+ * Throws, naming `scope`, unless `value` was made by a RegistryCredentials
+ * factory: JavaScript callers can leave it out or pass a plain object. The
+ * value is never quoted (a plain object may hold the password).
+ */
+export function checkCredentials(scope: IConstruct, value: unknown, what = 'credentials'): asserts value is RegistryCredentials {
+  if (value instanceof RegistryCredentials) return;
+  throw constructError(scope, `\`${what}\` ${value === undefined ? 'is missing' : `is ${kindOf(value)}, not RegistryCredentials`}`, CREDENTIALS_FIX);
+}
+
+/** The checks of RegistryCredentials.sealed that need no construct: refused at the call, before any secret uses it. */
+function checkSealedArguments(inner: unknown, options: unknown): asserts options is SealedCredentialsOptions {
+  const factory = 'RegistryCredentials.sealed()';
+  if (!(inner instanceof RegistryCredentials)) {
+    throw factoryError(factory, `the credentials to seal are ${inner === undefined ? 'missing' : `${kindOf(inner)}, not RegistryCredentials`}`, CREDENTIALS_FIX);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw factoryError(factory, `the options are ${options === undefined ? 'missing' : kindOf(options)}, not an object`,
+      'pass { certificate: SealingCertificate.fromFile(\'sealed-secrets-cert.pem\') } with the output of `kubeseal --fetch-cert`');
+  }
+  const { scope, stateFile } = options as Partial<Record<keyof SealedCredentialsOptions, unknown>>;
+  // An unknown scope would seal with the strict label and record no scope, so every synth would seal again.
+  const scopeProblem = scope === undefined ? undefined : enumValueProblem(scope, SealingScope, 'SealingScope');
+  if (scopeProblem) throw factoryError(factory, `\`scope\` ${scopeProblem}`, enumFix(SealingScope, 'SealingScope'));
+  if (stateFile !== undefined && typeof stateFile !== 'string') {
+    throw factoryError(factory, `\`stateFile\` must be a plain string, not ${kindOf(stateFile)}`, 'pass a path such as \'sealed-secrets.state.json\'');
   }
 }

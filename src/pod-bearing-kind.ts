@@ -1,4 +1,5 @@
 import { CORE_POD_KINDS, PodKind, WELL_KNOWN_POD_KINDS } from './rules/pod-kinds';
+import { factoryError, kindOf } from './wiring/prop-checks';
 
 /** A custom resource kind that embeds a pod spec: its API group, kind and where the pod spec is. */
 export interface CustomPodBearingKindProps {
@@ -20,6 +21,10 @@ export interface CustomPodBearingKindProps {
 export class PodBearingKind {
   /** A custom resource kind the library does not know; checked when it is used (a bad pointer, or a kind it already knows, fails the synth). */
   public static custom(props: CustomPodBearingKindProps): PodBearingKind {
+    if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+      throw factoryError('PodBearingKind.custom()', `the props are ${props === undefined ? 'missing' : kindOf(props)}, not an object`,
+        'pass { apiGroup: \'apps.example.com\', kind: \'Worker\', podSpecPath: \'/spec/template/spec\' }');
+    }
     return new PodBearingKind({ apiGroup: props.apiGroup, kind: props.kind, podSpecPath: props.podSpecPath, origin: 'custom' });
   }
 

@@ -5,6 +5,7 @@ import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } fr
 import { withoutUndefined } from './rules/objects';
 import { checkKubeName, checkNamespace, checkPlainString, checkPublicImages, constructError } from './wiring/construct-errors';
 import { podBearerOfPlus } from './wiring/pod-bearer';
+import { checkBoolean, checkEnum, checkOptionalStrings, checkPropsObject, checkSecretReferences, checkStringMap, checkWholeNumber } from './wiring/prop-checks';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** The kinds of workload {@link PrivateImageWorkload} can be. */
@@ -164,6 +165,8 @@ export class PrivateImageWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateImageWorkloadProps) {
     super(scope, id);
+    checkPropsObject(this, props, '{ image: \'quay.io/org/app:1.0\' }');
+    checkEnum(this, 'kind', props.kind, WorkloadKind, 'WorkloadKind');
     this.kind = props.kind ?? WorkloadKind.DEPLOYMENT;
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     checkProps(this, props, this.kind, this.namespace);
@@ -251,6 +254,14 @@ function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: Wo
   checkKubeName(scope, 'subdomain', 'workload name', props.name, 'choose a name such as "private-reg"');
   checkNamespace(scope, namespace);
   checkKubeName(scope, 'label', 'container name', props.containerName, 'choose a name such as "app"');
+  checkEnum(scope, 'imagePullPolicy', props.imagePullPolicy, kplus.ImagePullPolicy, 'kplus.ImagePullPolicy');
+  checkWholeNumber(scope, 'replicas', props.replicas, 0);
+  checkOptionalStrings(scope, 'command', props.command);
+  checkOptionalStrings(scope, 'args', props.args);
+  checkBoolean(scope, 'allowUnmatchedImages', props.allowUnmatchedImages);
+  checkStringMap(scope, 'labels', props.labels);
+  checkSecretReferences(scope, 'extraPullSecrets', props.extraPullSecrets,
+    'list Secrets made by kplus.Secret.fromSecretName(this, \'regcred\', \'regcred\') or RegistrySecret, named as Kubernetes names Secrets (e.g. "regcred")');
   if (kind === WorkloadKind.CRON_JOB && props.schedule === undefined) {
     throw constructError(scope, 'a CRON_JOB needs a schedule', 'set `schedule`, e.g. Cron.daily()');
   }

@@ -1,8 +1,8 @@
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RegistryCredentials } from './credentials';
+import { checkCredentials, RegistryCredentials } from './credentials';
 import { Project } from './project';
-import { RegistrySecret } from './registry-secret';
+import { checkSecretOptions, RegistrySecret } from './registry-secret';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { problemWithFix } from './rules/messages';
 import {
@@ -10,6 +10,7 @@ import {
 } from './rules/rancher';
 import { readOrReportLater } from './sources/report-later';
 import { checkKubeName, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { checkEnum, checkPropsObject } from './wiring/prop-checks';
 import { PullSecretOrigin, PullSecretSource } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
 
@@ -107,6 +108,14 @@ export class ProjectRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectRegistryProps) {
     super(scope, id);
+    checkPropsObject(this, props, '{ project, credentials: RegistryCredentials.fromEnv(\'REGISTRY_USER\', \'REGISTRY_PASSWORD\') }');
+    checkEnum(this, 'mode', props.mode, ProjectRegistryMode, 'ProjectRegistryMode');
+    if (!(props.project instanceof Project)) {
+      throw constructError(this, `\`project\` ${props.project === undefined ? 'is missing' : 'is not a Project'}`,
+        'pass a Project: new Project(this, \'team\', { namespaces: [\'team-a\'] })');
+    }
+    checkCredentials(this, props.credentials);
+    checkSecretOptions(this, props);
     this.props = props;
     this.project = props.project;
     this.mode = props.mode ?? ProjectRegistryMode.COPY_PER_NAMESPACE;

@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RANCHER_PROJECT_ID_KEY, rancherIdsProblem, rancherProjectReference } from './rules/rancher';
 import { checkNamespace, checkPlainString, constructError } from './wiring/construct-errors';
+import { checkBoolean, checkOptionalStrings, checkPropsObject } from './wiring/prop-checks';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** Props for {@link Project}. */
@@ -48,6 +49,9 @@ export class Project extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectProps = {}) {
     super(scope, id);
+    checkPropsObject(this, props, '{ namespaces: [\'team-a\', \'team-b\'] }');
+    checkOptionalStrings(this, 'namespaces', props.namespaces);
+    checkBoolean(this, 'emitNamespaces', props.emitNamespaces);
     if (props.clusterId !== undefined) checkPlainString(this, 'clusterId', props.clusterId);
     if (props.projectId !== undefined) checkPlainString(this, 'projectId', props.projectId);
     const idsProblem = rancherIdsProblem(props.clusterId, props.projectId);

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PodBearingKind } from './pod-bearing-kind';
 import { PodKinds } from './rules/pod-kinds';
 import { checkPodBearingKinds, checkPublicImages } from './wiring/construct-errors';
 import { PodBearer, podBearerOfApiObject, podBearerOfPlus } from './wiring/pod-bearer';
+import { checkBoolean, checkPropsObject, factoryError, kindOf } from './wiring/prop-checks';
 import { RegistryScope, WiredBearer } from './wiring/registry-scope';
 
 /** Options for {@link PullSecretWiring.applyTo}. */
@@ -47,6 +48,11 @@ export class PullSecretWiring {
    * containers and image volumes. Pull secrets already set stay first.
    */
   public static applyTo(scope: IConstruct, options: PullSecretWiringOptions = {}): void {
+    if (!Construct.isConstruct(scope)) {
+      throw factoryError('PullSecretWiring.applyTo()', `the scope is ${kindOf(scope)}, not a construct`, 'pass the app or a chart, e.g. PullSecretWiring.applyTo(app)');
+    }
+    checkPropsObject(scope, options, '{ publicImages: [\'registry.k8s.io\'] }');
+    checkBoolean(scope, 'allowUnmatchedImages', options.allowUnmatchedImages);
     const registryScope = RegistryScope.of(scope);
     const wireOptions = { allowUnmatchedImages: options.allowUnmatchedImages, publicImages: checkPublicImages(scope, options.publicImages) };
     const kinds = registryScope.declarePodKinds(scope, checkPodBearingKinds(scope, options.podBearingKinds));

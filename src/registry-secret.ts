@@ -1,12 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { RegistryCredentials } from './credentials';
+import { checkCredentials, RegistryCredentials } from './credentials';
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, MAX_SECRET_DATA_BYTES } from './rules/dockerconfigjson';
 import { emitDockerConfigSecret } from './sources/docker-config-secret';
 import { readOrReportLater } from './sources/report-later';
 import { checkKubeName, checkNamespace, checkPlainStrings, checkRegistryServer, constructError } from './wiring/construct-errors';
+import { checkBoolean, checkPropsObject, checkStringMap } from './wiring/prop-checks';
 import { PullSecretOrigin } from './wiring/pull-secret-source';
 import { RegistryScope } from './wiring/registry-scope';
 
@@ -131,9 +132,12 @@ export class RegistrySecret extends kplus.Resource implements IRegistrySecret {
 
   constructor(scope: Construct, id: string, props: RegistrySecretProps) {
     super(scope, id);
+    checkPropsObject(this, props, '{ credentials: RegistryCredentials.fromEnv(\'REGISTRY_USER\', \'REGISTRY_PASSWORD\') }');
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     checkNames(this, props.name, this.namespace);
     checkRegistryServer(this, props.server);
+    checkCredentials(this, props.credentials);
+    checkSecretOptions(this, props);
 
     const target = {
       scope: this,
@@ -199,6 +203,15 @@ function producerResource(apiObject: ApiObject): kplus.IApiResource {
   return { apiGroup: apiObject.apiGroup, resourceType: `${apiObject.kind.toLowerCase()}s`, resourceName: apiObject.name };
 }
 
+/** The options a RegistrySecret and a ProjectRegistry share, checked for JavaScript callers. */
+export function checkSecretOptions(scope: Construct, props: Omit<RegistrySecretProps, 'credentials'>): void {
+  checkBoolean(scope, 'immutable', props.immutable);
+  checkBoolean(scope, 'appendHash', props.appendHash);
+  checkBoolean(scope, 'allowStaticEcrCredentials', props.allowStaticEcrCredentials);
+  checkStringMap(scope, 'labels', props.labels);
+  checkStringMap(scope, 'annotations', props.annotations);
+}
+
 function checkNames(scope: Construct, name: string | undefined, namespace: string | undefined): void {
   checkKubeName(scope, 'subdomain', 'secret name', name, 'choose a name such as "quay-pull"');
   checkNamespace(scope, namespace);
@@ -214,6 +227,7 @@ class ImportedRegistrySecret extends Construct implements IRegistrySecret {
 
   constructor(scope: Construct, id: string, public readonly name: string, options: ImportedRegistrySecretOptions) {
     super(scope, id);
+    checkPropsObject(this, options, '{ servers: [\'quay.io\'] }');
     this.namespace = options.namespace ?? Chart.of(this).namespace;
     checkNames(this, name, this.namespace);
     checkPlainStrings(this, 'servers', options.servers);

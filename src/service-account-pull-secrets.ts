@@ -4,6 +4,7 @@ import { IRegistrySecret } from './registry-secret';
 import { withoutUndefined } from './rules/objects';
 import { crossNamespaceProblem } from './rules/pull-secret-namespace';
 import { checkKubeName, checkNamespace, constructError } from './wiring/construct-errors';
+import { checkPropsObject, checkSecretReferences } from './wiring/prop-checks';
 
 /** Props for {@link ServiceAccountPullSecrets}. */
 export interface ServiceAccountPullSecretsProps {
@@ -34,6 +35,10 @@ export class ServiceAccountPullSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountPullSecretsProps) {
     super(scope, id);
+    checkPropsObject(this, props, '{ secrets: [registrySecret] }');
+    const secretsFix = 'pass the registry secrets to attach, e.g. secrets: [registrySecret] (a RegistrySecret or RegistrySecret.fromSecretName(...))';
+    if (props.secrets === undefined) throw constructError(this, '`secrets` is missing', secretsFix);
+    checkSecretReferences(this, 'secrets', props.secrets, secretsFix);
     const name = props.serviceAccountName ?? 'default';
     const namespace = props.namespace ?? Chart.of(this).namespace;
     checkKubeName(this, 'subdomain', 'service account name', name, 'use a name such as "default" or "builder"');

@@ -75,7 +75,7 @@ export function checkPlainStrings(scope: IConstruct, what: string, values: unkno
   values.forEach((value, i) => checkPlainString(scope, `${what}[${i}]`, value));
 }
 
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
   if (value instanceof Lazy) return 'a cdk8s token (Lazy)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
