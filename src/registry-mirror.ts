@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { mirrorEndpointProblem, mirrorExcludeProblem, MirrorRule, normalizeUpstream, rewriteImage, upstreamProblem } from './rules/mirrors';
 import { checkPlainString, checkPlainStrings, constructError } from './wiring/construct-errors';
 import { MirrorSource } from './wiring/mirror-book';
+import { checkPropsObject } from './wiring/prop-checks';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** Props for {@link RegistryMirror}. */
@@ -102,6 +103,7 @@ function chartOf(construct: IConstruct): Chart | undefined {
 }
 
 function checkProps(scope: Construct, props: RegistryMirrorProps): MirrorRule {
+  checkPropsObject(scope, props, '{ upstream: \'docker.io\', endpoint: \'harbor.example.com/dockerhub-proxy\' }');
   checkPlainString(scope, 'upstream', props.upstream);
   checkPlainString(scope, 'endpoint', props.endpoint);
   const upstreamIssue = upstreamProblem(props.upstream);

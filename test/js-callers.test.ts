@@ -9,8 +9,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  PodBearingKind, PrivateImageWorkload, Project, ProjectRegistry, PullSecretWiring, RegistryCredentials, RegistrySecret, SealingCertificate,
-  SealingScope, ServiceAccountPullSecrets,
+  PodBearingKind, PrivateImageWorkload, Project, ProjectRegistry, PullSecretWiring, RegistryCredentials, RegistryMirror, RegistrySecret,
+  SealingCertificate, SealingScope, ServiceAccountPullSecrets,
 } from '../src';
 import { makeSealingKeyPair } from './support/sealing-keys';
 
@@ -231,6 +231,10 @@ describe('shapes: booleans, numbers, lists, string maps, props objects, construc
       '[chart/p] `emitNamespaces` must be true or false, not a string'],
     ['Project props null', (c) => new Project(c, 'p', js(null)), '[chart/p] the props are null, not an object'],
     ['PodBearingKind.custom without props', () => PodBearingKind.custom(js(undefined)), 'PodBearingKind.custom(): the props are missing, not an object'],
+    ['RegistryMirror without props', (c) => new RegistryMirror(c, 'm', js(undefined)), '[chart/m] the props are missing, not an object. Fix: pass them, e.g. { upstream: '],
+    ['RegistryMirror anonymous "yes"', (c) => new RegistryMirror(c, 'm', { upstream: 'docker.io', endpoint: 'mirror.example.com', anonymous: js('yes') }),
+      '[chart/m] `anonymous` must be true or false'],
+    ['ServiceAccountPullSecrets without props', (c) => new ServiceAccountPullSecrets(c, 'sa', js(undefined)), '[chart/sa] the props are missing, not an object'],
   ])('%s', (_name, build, expected) => {
     const message = failure(build);
     expect(message).toContain(expected);
