@@ -6,7 +6,10 @@
  * `skopeo sync --all --scoped --src yaml` into an htpasswd-protected second
  * registry, where `skopeo inspect` finds each image at
  * `AIRGAP/127.0.0.2/<repository>`: the path a RegistryMirror with endpoint
- * `AIRGAP/127.0.0.2` and upstream `127.0.0.2` rewrites to.
+ * `AIRGAP/127.0.0.2` and upstream `127.0.0.2` rewrites to. Then the same app
+ * with that mirror: `images` lists the copies as pulled and the same
+ * upstream originals to sync, and `verify --online` pulls them with the
+ * synthesized secret (0; 1 with a wrong password).
  *
  * Binding port 80 needs root (CI runs as root): elsewhere the suite is
  * skipped with a printed reason, and it fails under CI=true.
@@ -16,7 +19,10 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { PrivateImageWorkload, RegistryCredentials, RegistryMirror, RegistrySecret } from '../../src';
 import { runImages } from '../../src/cli/images-command';
+import { runCliCaptured } from '../support/cli';
 import {
   buildOciLayout, childEnv, CommandResult, describeWithTools, isCi, pushImage, PushedImage, REGISTRY_TOOLS, runCommand,
   RunningRegistry, skopeoInspect, startRegistry, TailBuffer, writeAuthFile,
@@ -110,6 +116,24 @@ async function skopeoSync(file: string, destination: string): Promise<CommandRes
   }
 }
 
+function images(args: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = runImages(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+/** The app with a RegistryMirror of the upstream to the air-gapped copies, and a pull secret for the air-gapped registry only. */
+function mirroredApp(airgapHost: string, password: string, digest: string): App {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  new RegistrySecret(chart, 'airgap', { name: 'airgap-pull', server: airgapHost, credentials: RegistryCredentials.fromUsernamePassword(USER, password) });
+  new RegistryMirror(app, 'upstream-airgap', { upstream: UPSTREAM, endpoint: `${airgapHost}/airgap/${UPSTREAM}` });
+  new PrivateImageWorkload(chart, 'web', { name: 'web', image: `${UPSTREAM}/team/app:v1` });
+  new PrivateImageWorkload(chart, 'pinned', { name: 'pinned', image: `${UPSTREAM}/team/app:v1@${digest}` });
+  return app;
+}
+
 const isRoot = process.getuid?.() === 0;
 if (!isRoot && !isCi()) console.warn(`Skipping "images --format skopeo-sync, then skopeo sync --all --scoped": binding ${UPSTREAM}:80 needs root`);
 const describeAsRoot = isRoot || isCi() ? describeWithTools : (_tools: readonly string[], title: string, fn: () => void) => describe.skip(title, fn);
@@ -185,6 +209,32 @@ describeAsRoot(REGISTRY_TOOLS, 'images --format skopeo-sync, then skopeo sync --
     const digest = JSON.parse((await skopeoInspect(`${airgap.host}/airgap/${UPSTREAM}/team/helper:v2`, authfile)).stdout).Digest;
     expect(digest).toBe(helper.digest); // content-addressed: the same manifest, byte for byte
     expect((await skopeoInspect(`${airgap.host}/airgap/${UPSTREAM}/team/app:v1`)).ok).toBe(false); // the copy is behind htpasswd
+  }, 120_000);
+
+  test('the same app with a RegistryMirror to the copies: images lists them as pulled and the same upstream originals; verify --online pulls them', async () => {
+    const dist = path.join(work, 'dist');
+    const write = (password: string) => {
+      fs.rmSync(dist, { recursive: true, force: true });
+      fs.mkdirSync(dist);
+      fs.writeFileSync(path.join(dist, 'app.k8s.yaml'), mirroredApp(airgap.host, password, app.digest).synthYaml());
+    };
+    write(PASSWORD);
+    const copies = `${airgap.host}/airgap/${UPSTREAM}/team/app`;
+    expect(images([dist])).toEqual({ code: 0, stdout: `${copies}:v1\n${copies}:v1@${app.digest}\n`, stderr: '' });
+    expect(images(['-o', 'skopeo-sync', '--insecure-registry', UPSTREAM, dist]).stdout)
+      .toBe(`"${UPSTREAM}":\n  images:\n    "team/app": ["${app.digest}", "v1"]\n  tls-verify: false\n`);
+    const verify = () => runCliCaptured(['verify', '--online', '--format', 'json', '--insecure-registry', airgap.host, '--timeout-ms', '10000', dist]);
+    const ok = await verify();
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(ok.stdout).findings.map((f: any) => [f.image, f.status])).toEqual([
+      [`${copies}:v1`, 'pullable'],
+      [`${copies}:v1@${app.digest}`, 'pullable'],
+    ]);
+    write('wrong-password');
+    const refused = await verify();
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).findings.map((f: any) => f.status)).toEqual(['unauthorized', 'unauthorized']);
+    for (const text of [ok.stdout, ok.stderr, refused.stdout, refused.stderr]) expect(text).not.toContain(PASSWORD);
   }, 120_000);
 
   test('why a digest alone: skopeo 1.9 takes no tag@digest in a sync file, and skips it with exit code 0', async () => {
