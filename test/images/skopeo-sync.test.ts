@@ -28,8 +28,12 @@ import {
   RunningRegistry, skopeoInspect, startRegistry, TailBuffer, writeAuthFile,
 } from '../support/registry';
 
-/** The portless upstream: any loopback address on port 80 (127.0.0.0/8 is all loopback on Linux). */
-const UPSTREAM = '127.0.0.2';
+/**
+ * The portless upstream: a loopback address on port 80 (127.0.0.0/8 is all
+ * loopback on Linux), 127.0.0.2 unless another run holds it.
+ */
+const UPSTREAM_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+let UPSTREAM = UPSTREAM_ADDRESSES[0];
 const USER = 'airgap';
 const PASSWORD = 'airgap-s3cret';
 
@@ -38,6 +42,20 @@ interface Upstream {
   readonly workDir: string;
   readonly host: string;
   stop(): Promise<void>;
+}
+
+/** Starts the upstream on the first of UPSTREAM_ADDRESSES whose port 80 is free, and sets UPSTREAM. */
+async function startUpstreamOnFreeAddress(): Promise<Upstream> {
+  const failures: string[] = [];
+  for (const address of UPSTREAM_ADDRESSES) {
+    UPSTREAM = address;
+    try {
+      return await startUpstream();
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  throw new Error(failures.join('\n'));
 }
 
 async function startUpstream(): Promise<Upstream> {
@@ -66,6 +84,9 @@ async function startUpstream(): Promise<Upstream> {
   };
   try {
     await waitForV2(child, 15_000);
+    // Another run's registry on the address could have answered while this one failed to bind: still alive?
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode})`);
   } catch (error) {
     await stop();
     throw new Error(`docker-registry did not start on ${UPSTREAM}:80 (is the port taken?): ${(error as Error).message}\n${log.tail()}`);
@@ -135,7 +156,7 @@ function mirroredApp(airgapHost: string, password: string, digest: string): App 
 }
 
 const isRoot = process.getuid?.() === 0;
-if (!isRoot && !isCi()) console.warn(`Skipping "images --format skopeo-sync, then skopeo sync --all --scoped": binding ${UPSTREAM}:80 needs root`);
+if (!isRoot && !isCi()) console.warn('Skipping "images --format skopeo-sync, then skopeo sync --all --scoped": binding a loopback address\'s port 80 needs root');
 const describeAsRoot = isRoot || isCi() ? describeWithTools : (_tools: readonly string[], title: string, fn: () => void) => describe.skip(title, fn);
 
 describeAsRoot(REGISTRY_TOOLS, 'images --format skopeo-sync, then skopeo sync --all --scoped', () => {
@@ -147,9 +168,9 @@ describeAsRoot(REGISTRY_TOOLS, 'images --format skopeo-sync, then skopeo sync --
   let syncFile: string;
 
   beforeAll(async () => {
-    if (!isRoot) throw new Error(`binding ${UPSTREAM}:80 needs root (CI=true, so this fails instead of skipping)`);
+    if (!isRoot) throw new Error('binding a loopback address\'s port 80 needs root (CI=true, so this fails instead of skipping)');
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'images-airgap-'));
-    upstream = await startUpstream();
+    upstream = await startUpstreamOnFreeAddress();
     app = await pushImage(upstream, { repository: 'team/app', tag: 'v1' });
     helper = await pushImage(upstream, {
       repository: 'team/helper', tag: 'v2', layout: buildOciLayout(path.join(upstream.workDir, 'helper'), { refName: 'v2', fileContent: 'helper\n' }),
