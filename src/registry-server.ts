@@ -1,6 +1,7 @@
 /** Registry server presets for the common hosts. */
 import { DOCKER_HUB_SERVER } from './rules/docker-hub';
 import { problemWithFix } from './rules/messages';
+import { printable } from './rules/printable';
 import { displayServer, registryServerProblem } from './rules/registry-server';
 
 /** Servers of common registries, written as `kubectl --docker-server` and the Rancher UI write them. */
@@ -72,5 +73,5 @@ export class RegistryServer {
 
 /** Presets run before any construct exists: the message names the preset instead of a construct path. Values are not quoted. */
 function presetError(preset: string, problem: string, fix: string): Error {
-  return new Error(`RegistryServer.${preset}(): ${problemWithFix(problem, fix)}`);
+  return new Error(`RegistryServer.${preset}(): ${problemWithFix(printable(problem), fix)}`);
 }

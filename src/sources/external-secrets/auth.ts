@@ -10,6 +10,8 @@ import {
 } from './generator-objects';
 import { dns1123SubdomainProblem } from '../../rules/kube-names';
 import { problemWithFix } from '../../rules/messages';
+import { printable } from '../../rules/printable';
+import { redactUserInfoIn } from '../../rules/redact';
 
 /** Options for {@link EcrAuth.accessKeys}. */
 export interface AwsAccessKeysOptions {
@@ -160,9 +162,13 @@ export class AcrAuth {
   }
 }
 
-/** Factories run before any construct exists: errors name the factory. Names are not secret, so they are quoted. */
+/**
+ * Factories run before any construct exists: errors name the factory. Names
+ * are not secret, so they are quoted, but as every quote is: what could be
+ * user info redacted, control characters shown as escapes.
+ */
 function factoryError(factory: string, problem: string, fix: string): Error {
-  return new Error(`${factory}(): ${problemWithFix(problem, fix)}`);
+  return new Error(`${factory}(): ${problemWithFix(printable(redactUserInfoIn(problem)), fix)}`);
 }
 
 function checkText(factory: string, what: string, value: unknown): string {
