@@ -5,7 +5,7 @@
  * clock: PEM inputs run in a child process that is killed after a generous
  * timeout, and scrypt is counted (a stale hash is never computed).
  */
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as cryptoModule from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -44,6 +44,55 @@ function countingScrypt<T>(fn: () => T): { result: T; calls: { N?: number; r?: n
     spy.mockRestore();
   }
 }
+
+describe('the files sealing reads, when they are no regular file or too large: refused at once, never read', () => {
+  let run = 0;
+  /** A special or huge file at a fresh path, made by `make`. */
+  const special = (name: string, make: (file: string) => void) => () => {
+    const file = path.join(dir, `${name}-${run++}`);
+    make(file);
+    return file;
+  };
+  const fifo = special('fifo', (file) => execFileSync('mkfifo', [file]));
+  const folder = special('folder', (file) => fs.mkdirSync(file));
+  const sparse = (bytes: number) => special('sparse', (file) => {
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, bytes);
+  });
+  const devices = ['/dev/zero', '/dev/urandom'].filter((device) => fs.existsSync(device));
+
+  const stateRows: [string, () => string, string][] = [
+    ['a FIFO', fifo, 'is not a regular file (it is a FIFO (named pipe))'],
+    ['a folder', folder, 'is not a regular file (it is a folder)'],
+    ['a 64 GiB sparse file', sparse(64 * 1024 ** 3), 'is over 16 MiB, more than any sealing state needs'],
+    ['a file one byte over 16 MiB', sparse(16 * 1024 * 1024 + 1), 'is over 16 MiB, more than any sealing state needs'],
+    ...devices.map((device): [string, () => string, string] => [device, () => device, 'is not a regular file (it is a character device)']),
+  ];
+  test.each(stateRows)('state file: %s', (_name, make, expected) => {
+    const stateFile = make();
+    const chart = new Chart(Testing.app(), 'chart', { namespace: 'team-a' });
+    const credentials = sealedWith(keys, stateFile, RegistryCredentials.fromUsernamePassword('robot', SEALED_PASSWORD));
+    expect(() => new RegistrySecret(chart, 'quay', { name: 'quay', server: 'quay.io', credentials }))
+      .toThrow(`[chart/quay] sealing state file "${stateFile}" ${expected}. Fix: `);
+  });
+
+  const certificateRows: [string, () => string, string][] = [
+    ['a FIFO', fifo, 'is not a regular file (it is a FIFO (named pipe))'],
+    ['a folder', folder, 'is not a regular file (it is a folder)'],
+    ['a 64 GiB sparse file', sparse(64 * 1024 ** 3), `is ${64 * 1024 ** 3} bytes, too large for a certificate`],
+    ['a file one byte over 256 KiB', sparse(MAX_CERTIFICATE_BYTES + 1), `is ${MAX_CERTIFICATE_BYTES + 1} bytes, too large for a certificate`],
+    ...devices.map((device): [string, () => string, string] => [device, () => device, 'is not a regular file (it is a character device)']),
+  ];
+  test.each(certificateRows)('certificate file: %s', (_name, make, expected) => {
+    const file = make();
+    const chart = new Chart(Testing.app(), 'chart', { namespace: 'team-a' });
+    const credentials = RegistryCredentials.sealed(RegistryCredentials.fromUsernamePassword('robot', SEALED_PASSWORD), {
+      certificate: SealingCertificate.fromFile(file), stateFile: path.join(dir, `unused-${run++}.json`),
+    });
+    expect(() => new RegistrySecret(chart, 'quay', { name: 'quay', server: 'quay.io', credentials }))
+      .toThrow(`[chart/quay] certificate file "${file}" ${expected}. Fix: `);
+  });
+});
 
 describe('the sealing certificate PEM: one linear scan, capped like a certificate file', () => {
   // Built in the child from these recipes, so the test process never holds or scans them.
