@@ -54,13 +54,19 @@ export function redactUserInfo(text: string): string {
   return `${prefix}${REDACTED_USER_INFO}***${end < 0 ? '' : after.slice(end)}${digest}`;
 }
 
-/** The words of free text that could hold user info: runs without white space or quotes. */
-const WORD_WITH_AT = /[^\s"'`<>]*@[^\s"'`<>]*/g;
+/** A double-quoted string with an `@` (a password may hold spaces): neither starting nor ending with white space. */
+const QUOTED_WITH_AT = /"(?=[^\s"])((?:[^"\\\n]|\\.)*?@(?:[^"\\\n]|\\.)*?)(?<=[^\s\\])"/g;
+/** The words of free text: runs without white space or quotes (matched whole, so the scan stays linear). */
+const WORD = /[^\s"'`<>]+/g;
 
 /**
  * Free text (a message quoting servers, images or URLs) with
- * {@link redactUserInfo} applied to every word that holds an `@`.
+ * {@link redactUserInfo} applied to every double-quoted string, then every
+ * word, that holds an `@`.
  */
 export function redactUserInfoIn(text: string): string {
-  return text.includes('@') ? text.replace(WORD_WITH_AT, redactUserInfo) : text;
+  if (!text.includes('@')) return text;
+  return text
+    .replace(QUOTED_WITH_AT, (_quoted, inner: string) => `"${redactUserInfo(inner)}"`)
+    .replace(WORD, (word) => (word.includes('@') ? redactUserInfo(word) : word));
 }

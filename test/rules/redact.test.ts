@@ -44,7 +44,22 @@ describe('redactUserInfo: whatever a parser could take as user info becomes ***@
       .toBe('image "***@quay.io/a:1" and key \'https:/***@ghcr.io\', Head https://***@***/m');
     expect(redactUserInfoIn(`pulled quay.io/a@${DIGEST} fine`)).toBe(`pulled quay.io/a@${DIGEST} fine`);
     expect(redactUserInfoIn('no at sign')).toBe('no at sign');
+    // A quoted password may hold spaces: the quoted string is one value.
+    expect(redactUserInfoIn(`server "robot:pa ss ${PW}@quay.io" and "quay.io/org@pa ss${PW}" end`))
+      .toBe('server "***@quay.io" and "***@***" end');
+    expect(redactUserInfoIn(`"a" robot:${PW}@x "b"`)).toBe('"a" ***@x "b"');
+    expect(redactUserInfoIn(`image "nginx@${DIGEST}" is fine`)).toBe(`image "nginx@${DIGEST}" is fine`);
   });
+});
+
+test('linear on hostile text: long words without "@", many quotes, many "@"', () => {
+  const started = Date.now();
+  for (const text of ['a'.repeat(1_000_000) + ' @', `"${'a'.repeat(1_000_000)} @`, '"x@'.repeat(300_000), 'a@'.repeat(500_000), `${'/'.repeat(500_000)}@`]) {
+    expect(redactUserInfoIn(text)).not.toBeUndefined();
+    expect(redactUserInfo(text)).not.toBeUndefined();
+  }
+  // Quadratic scans took minutes here; linear ones take milliseconds.
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
 
 describe('printable: control characters shown as escapes', () => {
