@@ -45,8 +45,8 @@ export function redactUserInfo(text: string): string {
   if (at < 0) return prefix + rest + digest;
   const authorityEnd = rest.search(SEGMENT_END);
   if (authorityEnd < 0 || at < authorityEnd) {
-    // `user:password@host...`: the host stays.
-    return `${prefix}${REDACTED_USER_INFO}${rest.slice(at + 1)}${digest}`;
+    // `user:password@host...`: the host stays; a bare `@` hides nothing.
+    return at === 0 ? text : `${prefix}${REDACTED_USER_INFO}${rest.slice(at + 1)}${digest}`;
   }
   // An `@` past the first `/`: everything before it could be user info, and what follows it up to the next `/` the secret.
   const after = rest.slice(at + 1);

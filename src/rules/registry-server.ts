@@ -23,7 +23,8 @@ export function registryServerProblem(server: string): string | undefined {
     return `has scheme "${schemeMatch[1]}"; only lowercase http:// and https:// (or none) are allowed`;
   }
   const rest = schemeMatch ? server.slice(schemeMatch[0].length) : server;
-  if (/^[^/]*@/.test(rest)) return 'contains user info (a user name or password)';
+  // Also after `scheme:/` or `scheme:///`, which a lenient parser reads as `scheme://` too.
+  if (/^[^/]*@/.test(rest) || /^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?\/+[^/]*@/.test(rest)) return 'contains user info (a user name or password)';
   if (/[?#@]/.test(rest)) return 'must not contain a query, fragment or "@"';
   const hostPort = rest.split('/')[0];
   if (hostPort === '') return 'has no host';

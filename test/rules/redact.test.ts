@@ -33,7 +33,7 @@ describe('redactUserInfo: whatever a parser could take as user info becomes ***@
   });
 
   test.each([
-    'quay.io', 'https://index.docker.io/v1/', 'registry.example.com:5000/team', '[::1]:5000/app',
+    '@', '@quay.io', 'quay.io', 'https://index.docker.io/v1/', 'registry.example.com:5000/team', '[::1]:5000/app',
     `quay.io/a/b@${DIGEST}`, `nginx@${DIGEST}`, 'nginx@sha256:abc', `nginx@SHA256:${'a'.repeat(64)}`, `x/y:1@sha512:${'b'.repeat(128)}`,
   ])('%j is kept as written', (text) => {
     expect(redactUserInfo(text)).toBe(text);
@@ -44,6 +44,7 @@ describe('redactUserInfo: whatever a parser could take as user info becomes ***@
       .toBe('image "***@quay.io/a:1" and key \'https:/***@ghcr.io\', Head https://***@***/m');
     expect(redactUserInfoIn(`pulled quay.io/a@${DIGEST} fine`)).toBe(`pulled quay.io/a@${DIGEST} fine`);
     expect(redactUserInfoIn('no at sign')).toBe('no at sign');
+    expect(redactUserInfoIn('must not contain a query, fragment or "@"')).toBe('must not contain a query, fragment or "@"');
     // A quoted password may hold spaces: the quoted string is one value.
     expect(redactUserInfoIn(`server "robot:pa ss ${PW}@quay.io" and "quay.io/org@pa ss${PW}" end`))
       .toBe('server "***@quay.io" and "***@***" end');
