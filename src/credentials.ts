@@ -47,6 +47,7 @@ export class RegistryCredentials {
    * @param password password or access token
    */
   public static fromUsernamePassword(username: string, password: string, options: UsernamePasswordOptions = {}): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromUsernamePassword()', 'options', options, '{ email: \'robot@example.com\' }');
     return new RegistryCredentials(literalSource(username, password, options.email));
   }
 
@@ -55,6 +56,7 @@ export class RegistryCredentials {
    * A missing or empty variable is an error that names it.
    */
   public static fromEnv(usernameVariable: string, passwordVariable: string, options: EnvCredentialsOptions = {}): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromEnv()', 'options', options, '{ emailVariable: \'REGISTRY_EMAIL\' }');
     return new RegistryCredentials(environmentSource(usernameVariable, passwordVariable, options.emailVariable));
   }
 
@@ -74,6 +76,7 @@ export class RegistryCredentials {
    * No credential is in the synthesized manifests.
    */
   public static fromExternalSecret(props: ExternalSecretCredentialsProps): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromExternalSecret()', 'props', props, '{ store: ExternalSecretStore.cluster(\'vault\'), remoteKey: \'registry/quay\' }');
     return new RegistryCredentials(externalSecretSource(props));
   }
 
@@ -82,6 +85,7 @@ export class RegistryCredentials {
    * cluster by External Secrets Operator's `ECRAuthorizationToken` generator.
    */
   public static fromEcrAuthorizationToken(props: EcrAuthorizationTokenProps): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromEcrAuthorizationToken()', 'props', props, '{ region: \'eu-west-1\' }');
     return new RegistryCredentials(ecrAuthorizationTokenSource(props));
   }
 
@@ -90,11 +94,13 @@ export class RegistryCredentials {
    * Registry, generated in the cluster by the `GCRAccessToken` generator.
    */
   public static fromGcrAccessToken(props: GcrAccessTokenProps): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromGcrAccessToken()', 'props', props, '{ projectId: \'my-project\', auth: GcrAuth.… }');
     return new RegistryCredentials(gcrAccessTokenSource(props));
   }
 
   /** A short-lived Azure Container Registry token, generated in the cluster by the `ACRAccessToken` generator. */
   public static fromAcrAccessToken(props: AcrAccessTokenProps): RegistryCredentials {
+    checkFactoryProps('RegistryCredentials.fromAcrAccessToken()', 'props', props, '{ tenantId: TENANT_ID, registry: \'myregistry.azurecr.io\', auth: AcrAuth.… }');
     return new RegistryCredentials(acrAccessTokenSource(props));
   }
 
@@ -159,6 +165,12 @@ const CREDENTIALS_FIX = 'use RegistryCredentials.from…, e.g. RegistryCredentia
 export function checkCredentials(scope: IConstruct, value: unknown, what = 'credentials'): asserts value is RegistryCredentials {
   if (value instanceof RegistryCredentials) return;
   throw constructError(scope, `\`${what}\` ${value === undefined ? 'is missing' : `is ${kindOf(value)}, not RegistryCredentials`}`, CREDENTIALS_FIX);
+}
+
+/** Throws, naming the factory, unless `value` is an object (JavaScript callers can leave out props or pass a string). */
+function checkFactoryProps(factory: string, what: 'props' | 'options', value: unknown, example: string): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return;
+  throw factoryError(factory, `the ${what} are ${value === undefined ? 'missing' : kindOf(value)}, not an object`, `pass them, e.g. ${example}`);
 }
 
 /** The checks of RegistryCredentials.sealed that need no construct: refused at the call, before any secret uses it. */

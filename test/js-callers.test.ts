@@ -120,6 +120,39 @@ describe('RegistryCredentials.sealed options', () => {
   });
 });
 
+describe('RegistryCredentials factories with props or options of the wrong shape', () => {
+  test.each<[string, () => unknown, string]>([
+    ['fromUsernamePassword, options a string (an e-mail)', () => RegistryCredentials.fromUsernamePassword('robot', PASSWORD, js('robot@example.com')),
+      'RegistryCredentials.fromUsernamePassword(): the options are a string, not an object. Fix: pass them, e.g. { email: '],
+    ['fromUsernamePassword, options null', () => RegistryCredentials.fromUsernamePassword('robot', PASSWORD, js(null)),
+      'RegistryCredentials.fromUsernamePassword(): the options are null, not an object'],
+    ['fromEnv, options a string', () => RegistryCredentials.fromEnv('U', 'P', js('REGISTRY_EMAIL')),
+      'RegistryCredentials.fromEnv(): the options are a string, not an object. Fix: pass them, e.g. { emailVariable: '],
+    ['fromExternalSecret without props', () => RegistryCredentials.fromExternalSecret(js(undefined)),
+      'RegistryCredentials.fromExternalSecret(): the props are missing, not an object. Fix: pass them, e.g. { store: ExternalSecretStore.cluster('],
+    ['fromEcrAuthorizationToken with a region string', () => RegistryCredentials.fromEcrAuthorizationToken(js('eu-west-1')),
+      'RegistryCredentials.fromEcrAuthorizationToken(): the props are a string, not an object'],
+    ['fromGcrAccessToken without props', () => RegistryCredentials.fromGcrAccessToken(js(undefined)), 'RegistryCredentials.fromGcrAccessToken(): the props are missing'],
+    ['fromAcrAccessToken with a list', () => RegistryCredentials.fromAcrAccessToken(js([])), 'RegistryCredentials.fromAcrAccessToken(): the props are a list'],
+  ])('%s', (_name, call, expected) => {
+    let message = 'no error';
+    try {
+      call();
+    } catch (e) {
+      expect(e).not.toBeInstanceOf(TypeError);
+      message = (e as Error).message;
+    }
+    expect(message).toContain(expected);
+    expect(message).not.toContain(PASSWORD);
+  });
+
+  test('SealingCertificate.fromFile without a path names the path, not the PEM', () => {
+    const credentials = RegistryCredentials.sealed(literal(), { certificate: SealingCertificate.fromFile(js(undefined)) });
+    expect(failure((c) => new RegistrySecret(c, 'quay', { name: 'quay', server: 'quay.io', credentials })))
+      .toContain('[chart/quay] the certificate path must be a plain string known at synth, not undefined');
+  });
+});
+
 describe('extraPullSecrets and ServiceAccountPullSecrets secrets', () => {
   const FIX = 'Fix: list Secrets made by kplus.Secret.fromSecretName(this, \'regcred\', \'regcred\') or RegistrySecret';
   test.each<[string, (c: Chart) => unknown, string]>([

@@ -28,18 +28,18 @@ export class SealingCertificate {
    * public key) from a file at synth, relative to the working directory.
    */
   public static fromFile(path: string): SealingCertificate {
-    return new SealingCertificate(path, undefined);
+    return new SealingCertificate(true, path, undefined);
   }
 
   /** A PEM given inline: an X.509 certificate as `kubeseal --fetch-cert` prints it, or a bare RSA public key. */
   public static fromPem(pem: string): SealingCertificate {
-    return new SealingCertificate(undefined, pem);
+    return new SealingCertificate(false, undefined, pem);
   }
 
   /** The key, read once, kept in a closure so printing the certificate object shows nothing of it. */
   private readonly loadOnce: (scope: IConstruct) => SealingKey;
 
-  private constructor(private readonly path: string | undefined, pem: string | undefined) {
+  private constructor(private readonly isFile: boolean, private readonly path: string | undefined, pem: string | undefined) {
     let key: SealingKey | undefined;
     this.loadOnce = (scope) => {
       key ??= this.read(scope, pem);
@@ -52,7 +52,8 @@ export class SealingCertificate {
    * @internal
    */
   public _describe(): string {
-    return this.path !== undefined ? `certificate file "${this.path}"` : 'the inline certificate';
+    if (!this.isFile) return 'the inline certificate';
+    return typeof this.path === 'string' ? `certificate file "${this.path}"` : 'the certificate file';
   }
 
   /**
@@ -67,7 +68,7 @@ export class SealingCertificate {
   private read(scope: IConstruct, inline: string | undefined): SealingKey {
     const what = this._describe();
     let pem: string;
-    if (this.path !== undefined) {
+    if (this.isFile) {
       checkPlainString(scope, 'the certificate path', this.path);
       pem = readCertificateFile(scope, this.path, what);
     } else {
