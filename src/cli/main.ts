@@ -394,7 +394,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), process).then((code) => {
     process.exitCode = code;
   }, (error: unknown) => {
-    process.stderr.write(`internal error: ${(error as Error).message}\n`);
+    process.stderr.write(`internal error: ${printable((error as Error).message)}\n`);
     process.exitCode = EXIT_USAGE;
   });
 }

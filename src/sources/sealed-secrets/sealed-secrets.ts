@@ -8,6 +8,7 @@ import { certificateExpired, MAX_CERTIFICATE_BYTES, readSealingKey, SealingKey }
 import { KubesealScope } from './kubeseal';
 import { SealedCredentialSource } from './sealed-source';
 import { resolveSealingStatePath } from './sealing-state';
+import { printable } from '../../rules/printable';
 import { checkPlainString, constructError } from '../../wiring/construct-errors';
 import { readFileOf } from '../read-file';
 
@@ -79,7 +80,8 @@ export class SealingCertificate {
     if ('problem' in result) throw constructError(scope, `${what} ${result.problem}`, result.fix);
     const { notAfter } = result.key;
     if (certificateExpired(notAfter, new Date())) {
-      process.stderr.write(`[${scope.node.path}] warning: ${what} expired on ${notAfter!.toISOString().slice(0, 10)}; ` +
+      // `what` names the certificate file, which is input: control characters shown as escapes.
+      process.stderr.write(printable(`[${scope.node.path}] warning: ${what} expired on ${notAfter!.toISOString().slice(0, 10)}; `) +
         'sealing with it still works (the controller keeps its old keys), but values sealed for the current key need its certificate: ' +
         'kubeseal --fetch-cert > FILE\n');
     }

@@ -21,6 +21,7 @@ import { createSealedSecret, SealedSecretObject } from './sealed-secret-object';
 import { hashPlaintext, parsePlaintextHash, plaintextMatches, SCRYPT_PARAMETERS, sealedNameSuffix } from './sealing-hash';
 import { SealedStateEntry, SealingStateFile, SealingStates, sealingStateKey } from './sealing-state';
 import { DOCKER_HUB_SERVER } from '../../rules/docker-hub';
+import { printable } from '../../rules/printable';
 import { constructError } from '../../wiring/construct-errors';
 import { PullSecretOrigin } from '../../wiring/pull-secret-source';
 
@@ -133,7 +134,8 @@ export class SealedCredentialSource implements CredentialSource {
       const reusable = previous !== undefined && difference === undefined ? previous : this.clusterWideSibling(target, state, wanted);
       if (reusable === undefined) throw cannotReuse(target, plaintext.unavailable, difference, stateKey, state);
       const variables = plaintext.unavailable.variables.map((variable) => `$${variable}`).join(', ');
-      process.stderr.write(`[${target.scope.node.path}] ${variables} not set: reusing the sealed value of "${stateKey}" from ${state.displayName} ` +
+      // The state file's name is input: control characters shown as escapes.
+      process.stderr.write(printable(`[${target.scope.node.path}] ${variables} not set: reusing the sealed value of "${stateKey}" from ${state.displayName} `) +
         '(set them and synth again to re-seal it)\n');
       return { ...wanted, servers: reusable.servers, plaintextHash: reusable.plaintextHash, sealed: reusable.sealed };
     }
