@@ -37,6 +37,8 @@ const ABOUT = 'Sealed values made by cdk8s-private-registry, reused while the cr
 const SCOPES: readonly string[] = ['strict', 'namespace-wide', 'cluster-wide'];
 /** The largest state file read: thousands of entries fit in far less. */
 const MAX_STATE_BYTES = 16 * 1024 * 1024;
+/** Deeper JSON is no sealing state (it nests 4 deep), and is refused before it is parsed. */
+const MAX_STATE_DEPTH = 16;
 
 /** One sealed secret's entry. */
 export interface SealedStateEntry {
@@ -190,6 +192,10 @@ export class SealingStateFile {
     }).toString('utf8') : undefined;
     const entries = new Map<string, SealedStateEntry>();
     if (text !== undefined) {
+      // A sealing state nests 4 deep; JSON.parse of 8 million nested brackets takes seconds, this scan milliseconds.
+      if (nestedDeeperThan(text, MAX_STATE_DEPTH)) {
+        throw constructError(scope, `${what} is not a version ${FORMAT_VERSION} sealing state (nested more than ${MAX_STATE_DEPTH} deep)`, fix);
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -241,6 +247,26 @@ export class SealingStates extends Construct {
 }
 
 const STATES_ID = 'cdk8s-private-registry.SealingState';
+
+/** Whether the JSON `text` nests arrays and objects more than `limit` deep (brackets inside strings do not count): one linear scan. */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
 
 function entryOf(value: unknown): SealedStateEntry | undefined {
   if (!isPlainObject(value)) return undefined;

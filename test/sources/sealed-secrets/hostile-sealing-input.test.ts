@@ -94,6 +94,46 @@ describe('the files sealing reads, when they are no regular file or too large: r
   });
 });
 
+describe('hostile state file content: an error naming the file, or no entry (sealed afresh), soon', () => {
+  let run = 0;
+  /** Synthesizes one sealed secret against a state file holding `content`: the error, or "sealed" when it sealed afresh. */
+  const outcome = (content: string): string => {
+    const stateFile = path.join(dir, `content-${run++}.json`);
+    fs.writeFileSync(stateFile, content);
+    const chart = new Chart(Testing.app(), 'chart', { namespace: 'team-a' });
+    try {
+      new RegistrySecret(chart, 'quay', { name: 'quay', server: 'quay.io', credentials: sealedWith(keys, stateFile, RegistryCredentials.fromUsernamePassword('robot', SEALED_PASSWORD)) });
+      Testing.synth(chart);
+    } catch (e) {
+      return (e as Error).message.replace(stateFile, 'FILE');
+    }
+    return 'sealed';
+  };
+  const entry = { namespace: 'team-a', name: 'quay', scope: 'strict', server: 'quay.io', servers: ['quay.io'], certificate: 'sha256:00', plaintextHash: 'x', sealed: 'AAAA' };
+  const state = (secrets: unknown) => JSON.stringify({ version: 1, secrets });
+  const NOT_STATE = '[chart/quay] sealing state file "FILE" is not a version 1 sealing state';
+
+  test.each<[string, () => string, string]>([
+    ['8 million nested brackets', () => '['.repeat(8_000_000) + ']'.repeat(8_000_000), `${NOT_STATE} (nested more than 16 deep)`],
+    ['nested objects in an entry', () => state({ 'team-a/quay': { ...entry, servers: JSON.parse('['.repeat(20) + ']'.repeat(20)) } }), `${NOT_STATE} (nested more than 16 deep)`],
+    ['brackets inside strings do not count', () => state({ 'team-a/quay': { ...entry, name: '['.repeat(1000) } }), 'sealed'],
+    ['not JSON', () => '{"version": 1, "secrets": {', '[chart/quay] sealing state file "FILE" is not valid JSON'],
+    ['a list', () => '[]', NOT_STATE],
+    ['secrets a list', () => JSON.stringify({ version: 1, secrets: [entry] }), NOT_STATE],
+    ['version "1"', () => JSON.stringify({ version: '1', secrets: {} }), NOT_STATE],
+    ['200,000 malformed entries', () => state(Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`ns-${i}/quay`, { name: i }]))), 'sealed'],
+    ['__proto__ and constructor keys', () => `{"version":1,"secrets":{"__proto__":${JSON.stringify(entry)},"constructor":${JSON.stringify(entry)}}}`, 'sealed'],
+    ['a megabyte name and sealed value', () => state({ 'team-a/quay': { ...entry, name: 'q'.repeat(1024 * 1024), sealed: 'A'.repeat(1024 * 1024) } }), 'sealed'],
+    ['an entry sealed "not base64"', () => state({ 'team-a/quay': { ...entry, sealed: 'not base64!' } }), 'sealed'],
+    ['an entry of an unknown scope', () => state({ 'team-a/quay': { ...entry, scope: 'everywhere' } }), 'sealed'],
+  ])('%s', (_name, content, expected) => {
+    const message = outcome(content());
+    if (expected === 'sealed') expect(message).toBe('sealed');
+    else expect(message.startsWith(expected)).toBe(true);
+    expect(message).not.toContain(SEALED_PASSWORD);
+  });
+});
+
 describe('the sealing certificate PEM: one linear scan, capped like a certificate file', () => {
   // Built in the child from these recipes, so the test process never holds or scans them.
   const cases: [string, string][] = [
