@@ -136,3 +136,24 @@ function tryParse(image: string): ImageReference | undefined {
     throw e;
   }
 }
+
+/**
+ * The mirrors a synth applied to an object, recovered from what it recorded
+ * (the original-images annotation: pulled → original): each pair gives an
+ * upstream (the original's registry) and an endpoint (the pulled name
+ * without the original's repository path). One rule per upstream; pairs that
+ * do not fit that shape are skipped.
+ */
+export function mirrorsRecordedBy(originals: Readonly<Record<string, string>>): MirrorRule[] {
+  const byUpstream = new Map<string, MirrorRule>();
+  for (const [pulled, original] of Object.entries(originals)) {
+    const from = tryParse(original);
+    const to = tryParse(pulled);
+    if (from === undefined || to === undefined || from.domain === '') continue;
+    const path = isDockerHubHost(from.domain) && !from.path.includes('/') ? `library/${from.path}` : from.path;
+    if (!to.name.endsWith(`/${path}`)) continue;
+    const upstream = normalizeUpstream(from.domain);
+    if (!byUpstream.has(upstream)) byUpstream.set(upstream, { upstream, endpoint: to.name.slice(0, -path.length - 1), exclude: [] });
+  }
+  return [...byUpstream.values()];
+}

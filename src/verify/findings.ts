@@ -21,6 +21,7 @@ export const FINDING_STATUSES = [
   'secret-invalid',
   'secret-wrong-namespace',
   'duplicate-secret',
+  'unmirrored-image',
   // online
   'pullable',
   'unauthorized',
@@ -48,6 +49,9 @@ export const SEVERITY: Readonly<Record<FindingStatus, Severity>> = {
   'no-credential': 'info',
   // An ExternalSecret or SealedSecret of the manifests makes the pull secret in the cluster: its credential cannot be read here.
   'produced-in-cluster': 'info',
+  // An image named in a container's args or env, on an upstream the object's images are mirrored from:
+  // the app may pull it later, past the mirror (REFERENCE §11).
+  'unmirrored-image': 'info',
   // The secret may well exist in the cluster; the manifests cannot tell.
   'expected-in-cluster': 'warning',
   // Applying both is order-dependent: the later one silently replaces the other.

@@ -7,6 +7,7 @@
 import { Finding, finding, FindingLocation } from './findings';
 import { checkImage, ImagePolicy, MatchedCredential, ProducedRef } from './image-check';
 import { UsableSecret } from './near-miss';
+import { unmirroredImageFindings } from './unmirrored-images';
 import { isCoreGroup, isPodBearer, isProducer, producedFields } from '../manifests/manifest-object';
 import { ManifestObject } from '../manifests/manifests';
 import { ObjectIndex, Resolution } from '../manifests/object-index';
@@ -250,6 +251,7 @@ function checkPodBearer(object: ManifestObject, index: ObjectIndex, sink: Sink):
       candidates.push({ findingIndex: findings.length - 1, reference: result.reference, credentials: result.credentials });
     }
   }
+  for (const f of unmirroredImageFindings(object, spec, at)) findings.push(f);
 }
 
 /** The run's policy, plus the public-image patterns the object declares (its flags' patterns first). */

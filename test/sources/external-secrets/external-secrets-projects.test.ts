@@ -218,7 +218,7 @@ describe('an app whose registries all use External Secrets Operator', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eso-app-'));
     try {
       esoApp(dir).synth();
-      const text = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+      const text = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
       for (const canary of CANARIES) expect(text).not.toContain(canary);
       expect(text).not.toMatch(/^kind: Secret$/m);
       // No dockerconfigjson payload in any form: plain, base64 or as an auth field.
