@@ -91,6 +91,27 @@ export function parseDocumentText(
     onDocument({ value: json.value, document: documentsBefore + 1, locate: () => start });
     return 1;
   }
+  const list = text.length >= LARGE_DOCUMENT_CHARACTERS ? parseListInPieces(text, firstLine, file) : undefined;
+  if (list !== undefined) {
+    onDocument({
+      value: list,
+      document: documentsBefore + 1,
+      // Only an error asks where a node is: the whole text is parsed again for that (as one, its tree takes many times the text).
+      locate: (pointer) => {
+        let position: InputPosition = { line: firstLine, column: 1 };
+        parseYamlText(text, firstLine, file, documentsBefore, (document) => (position = document.locate(pointer)));
+        return position;
+      },
+    });
+    return 1;
+  }
+  return parseYamlText(text, firstLine, file, documentsBefore, onDocument);
+}
+
+/** {@link parseDocumentText} for YAML, all of the text at once; `depth`: how many collections hold the text's content. */
+function parseYamlText(
+  text: string, firstLine: number, file: string, documentsBefore: number, onDocument: (document: ParsedDocument) => void, depth = 0,
+): number {
   const lineCounter = new LineCounter();
   const toFile = (offset: number): InputPosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -104,7 +125,7 @@ export function parseDocumentText(
     for (const lexeme of new Lexer().lex(text, false)) {
       if (lexeme.charCodeAt(0) === ALIAS_START) aliases = true;
       yield* parser.next(lexeme);
-      if (parser.stack.length > MAX_NESTING + PARSER_STACK_BASE) {
+      if (parser.stack.length + depth > MAX_NESTING + PARSER_STACK_BASE) {
         throw new NestingTooDeep(parser.offset);
       }
     }
@@ -309,6 +330,121 @@ function mergeIntoMap(ctx: ToJSContext | undefined, map: unknown, value: unknown
       Object.defineProperty(map, key, { value: (merged as Record<string, unknown>)[key], writable: true, enumerable: true, configurable: true });
     }
   }
+}
+
+/**
+ * A large document that is a mapping with a block sequence `items` at the
+ * start of a line (a `List`, as `kubectl get -o yaml` writes it), parsed an
+ * item at a time: the parser's tree of a document takes about 75 times its
+ * text (1.5 GB for a 20 MiB `List`), so memory then follows the largest
+ * item rather than the whole list. Only for documents without anchors or
+ * directives (an item could name another's anchor), and only when each
+ * piece parses without error on its own and the pieces fit together (no
+ * key twice); anything else is parsed whole, as before, so the value, and
+ * every error and its position, is what parsing the whole text gives.
+ * Returns the document's value, or undefined to parse it whole.
+ */
+function parseListInPieces(text: string, firstLine: number, file: string): Record<string, unknown> | undefined {
+  if (text.includes('&') || /^%/m.test(text)) return undefined;
+  const section = listSection(text);
+  if (section === undefined) return undefined;
+  /** `line`: the 1-based line of the text the piece starts on; `depth`: how many collections hold it in the document. */
+  const parsePiece = (from: number, to: number, line: number, depth: number): unknown => {
+    const piece = text.slice(from, to);
+    let value: unknown;
+    let documents: number;
+    try {
+      documents = parseYamlText(piece, firstLine + line - 1, file, 0, (document) => (value = document.value), depth);
+    } catch (error) {
+      if (error instanceof InputError) return INVALID;
+      throw error;
+    }
+    return documents <= 1 ? value ?? null : INVALID;
+  };
+  const head = parsePiece(0, section.itemsLine, 1, 0);
+  let line = 1 + countLines(text, 0, section.items[0]);
+  const tail = parsePiece(section.end, text.length, line + countLines(text, section.items[0], section.end), 0);
+  if (!isPlainMap(head) || !isPlainMap(tail)) return undefined;
+  const value: Record<string, unknown> = {};
+  for (const part of [head ?? {}, tail ?? {}]) {
+    for (const key of Object.keys(part)) {
+      if (key === 'items' || Object.prototype.hasOwnProperty.call(value, key)) return undefined; // parsed whole, it is an error
+      Object.defineProperty(value, key, { value: part[key], writable: true, enumerable: true, configurable: true });
+    }
+  }
+  const items: unknown[] = [];
+  for (let i = 0; i < section.items.length; i++) {
+    const end = i + 1 < section.items.length ? section.items[i + 1] : section.end;
+    const item = parsePiece(section.items[i], end, line, 1); // in the document, the mapping holds the sequence
+    if (!Array.isArray(item) || item.length !== 1) return undefined;
+    items.push(item[0]);
+    line += countLines(text, section.items[i], end);
+  }
+  value.items = items;
+  return value;
+}
+
+/** From this size on, a document is tried in pieces ({@link parseListInPieces}). */
+export const LARGE_DOCUMENT_CHARACTERS = 1024 * 1024;
+/** A piece that does not parse alone. */
+const INVALID = Symbol('invalid');
+
+function isPlainMap(value: unknown): value is Record<string, unknown> | null {
+  return value === null || (typeof value === 'object' && !Array.isArray(value));
+}
+
+/** Where a List's block sequence `items` is in a document's text. */
+interface ListSection {
+  /** Where the `items:` line starts. */
+  readonly itemsLine: number;
+  /** Where each item (its `- ` line) starts. */
+  readonly items: readonly number[];
+  /** Where the first line after the sequence starts (the text's length when none). */
+  readonly end: number;
+}
+
+/**
+ * The first line that is exactly `items:` (a comment aside) at the start
+ * of a line, and the block sequence below it: items start with `-` at one
+ * indentation; blank lines, comments and lines indented more belong to the
+ * item above; the first other line ends it. Undefined when there is none.
+ */
+function listSection(text: string): ListSection | undefined {
+  const itemsKey = /^items:[ \t]*(?:#[^\n]*)?\n/m.exec(text);
+  if (itemsKey === null) return undefined;
+  const items: number[] = [];
+  let indent = -1;
+  let line = itemsKey.index + itemsKey[0].length;
+  while (line < text.length) {
+    const newline = text.indexOf('\n', line);
+    const next = newline < 0 ? text.length : newline + 1;
+    let column = line;
+    while (text.charCodeAt(column) === 0x20) column++;
+    const c = text.charAt(column);
+    const blank = c === '' || c === '\n' || c === '\r' || c === '#';
+    if (!blank) {
+      const after = text.charAt(column + 1);
+      const dash = c === '-' && (after === ' ' || after === '\t' || after === '\n' || after === '\r' || after === '');
+      if (indent < 0) {
+        if (!dash) return undefined;
+        indent = column - line;
+      }
+      if (dash && column - line === indent) {
+        items.push(line);
+      } else if (column - line <= indent) {
+        return items.length === 0 ? undefined : { itemsLine: itemsKey.index, items, end: line };
+      }
+    }
+    line = next;
+  }
+  return items.length === 0 ? undefined : { itemsLine: itemsKey.index, items, end: text.length };
+}
+
+/** How many line breaks `text` has from `from` to `to`. */
+function countLines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 /** The position of the node at a JSON pointer (of plain keys and indexes), or of the nearest key on the way. */

@@ -345,3 +345,64 @@ describe('symbolic link loops in folders end', () => {
     expect(loadManifests([chart]).map((o) => o.name)).toEqual(['cm']);
   });
 });
+
+describe('a large List is parsed an item at a time, to the same value and errors as parsed whole', () => {
+  /** Enough items to pass LARGE_DOCUMENT_CHARACTERS. */
+  const ITEMS = 4_000;
+  const item = (i: number, indent = '') => `${indent}- apiVersion: apps/v1\n${indent}  kind: Deployment\n${indent}  metadata: {name: app-${i}, namespace: team-a}\n`
+    + `${indent}  spec:\n${indent}    template:\n${indent}      spec:\n${indent}        containers:\n${indent}        - name: main\n`
+    + `${indent}          image: registry.example.com/team/app-${i}:1.0\n${indent}          args: ["- not an item", '#', "items:"]\n`;
+  const list = (items: string, after = '') => `apiVersion: v1\nkind: List\nmetadata: {resourceVersion: ""}\nitems:\n${items}${after}`;
+  /** The text with a comment holding "&", which keeps it from being split and changes nothing else (on its first line when it can: errors at the end stay where they are). */
+  const unsplit = (text: string) => (text.startsWith('apiVersion: v1\n') ? text.replace('apiVersion: v1\n', 'apiVersion: v1 # & parsed whole\n') : `${text}\n# & parsed whole\n`);
+  const whole = (text: string) => parse(unsplit(text));
+  const outcome = (run: () => unknown) => {
+    try {
+      return { value: run() };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+
+  const SAME: Record<string, string> = {
+    'a List as kubectl writes it': list(repeat(ITEMS, (i) => item(i))),
+    'items indented by two, with comments and blank lines between them': list(repeat(ITEMS, (i) => `${item(i, '  ')}\n# item ${i}\n  # indented comment\n`)),
+    'keys after the items': list(repeat(ITEMS, (i) => item(i)), 'x-after: 1\nmore: {a: b}\n'),
+    'CRLF line ends': list(repeat(ITEMS, (i) => item(i))).replace(/\n/g, '\r\n'),
+    'block scalars and an item that is a scalar': list(repeat(ITEMS, (i) => `${item(i)}  data: |\n    - not an item\n    items:\n- |\n  text ${i}\n`)),
+    'a nested items key, indented': list(repeat(ITEMS, (i) => `${item(i)}  items:\n  - nested\n`)),
+    'a document marker and comments first': `---\n# leading\n${list(repeat(ITEMS, (i) => item(i)))}`,
+  };
+
+  test.each(Object.entries(SAME))('%s', (_name, text) => {
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const value = parse(text) as { items: unknown[] };
+    expect(value.items.length).toBeGreaterThanOrEqual(ITEMS);
+    expect(value).toEqual(whole(text));
+  });
+
+  const ERRORS: Record<string, string> = {
+    'a duplicate key in item 2,000': list(repeat(ITEMS, (i) => (i === 2_000 ? `${item(i)}  kind: Pod\n` : item(i)))),
+    'a tab for indentation in item 3,000': list(repeat(ITEMS, (i) => (i === 3_000 ? `${item(i)}\tx: 1\n` : item(i)))),
+    'a key before and after the items twice': list(repeat(ITEMS, (i) => item(i)), 'kind: List\n'),
+    'items twice': list(repeat(ITEMS, (i) => item(i)), 'items: []\n'),
+    'an alias without an anchor in an item': list(repeat(ITEMS, (i) => (i === 5 ? `${item(i)}  x: *nothing\n` : item(i)))),
+    'a quote open across the items (as one text, it holds them)': `description: "open\nitems:\n${repeat(ITEMS, (i) => item(i))}x: "\n`,
+    'an unclosed flow sequence in the last item': list(repeat(ITEMS, (i) => (i === ITEMS - 1 ? `${item(i)}  x: [a,\n` : item(i)))),
+    'nesting at the limit in an item': list(repeat(ITEMS, (i) => (i === 7 ? `${item(i)}  deep: ${'['.repeat(126)}${']'.repeat(126)}\n` : item(i)))),
+    'nesting one past the limit in an item': list(repeat(ITEMS, (i) => (i === 7 ? `${item(i)}  deep: ${'['.repeat(127)}${']'.repeat(127)}\n` : item(i)))),
+  };
+
+  test.each(Object.entries(ERRORS))('%s: the outcome of parsing it whole', (_name, text) => {
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(outcome(() => parse(text))).toEqual(outcome(() => whole(text)));
+  });
+
+  test('an error about an object in item 3,500 names its line, as parsed whole', () => {
+    const text = list(repeat(ITEMS, (i) => (i === 3_500 ? item(i).replace('        containers:\n', '        containers: {}\n        x:\n') : item(i))));
+    const error = inputError(() => parseManifests(text, 'in.yaml'));
+    const expected = inputError(() => parseManifests(unsplit(text), 'in.yaml'));
+    expect(error.message).toBe(expected.message);
+    expect(error.message).toMatch(/^in\.yaml \(document 1\): is not a valid Deployment \(at \/items\/3500\): \/spec\/template\/spec\/containers must be a list, found a mapping \(line 35011, column 21\)$/);
+  });
+});
