@@ -5,7 +5,9 @@ import { defaultPullPolicy, InvalidImageReferenceError, parseImageReference } fr
 import { withoutUndefined } from './rules/objects';
 import { checkKubeName, checkNamespace, checkPlainString, checkPublicImages, constructError } from './wiring/construct-errors';
 import { podBearerOfPlus } from './wiring/pod-bearer';
-import { checkBoolean, checkEnum, checkOptionalStrings, checkPropsObject, checkSecretReferences, checkStringMap, checkWholeNumber } from './wiring/prop-checks';
+import {
+  checkBoolean, checkEnum, checkOptionalStrings, checkPropsObject, checkSecretReferences, checkStringMap, checkWholeNumber, kindOf, shortText,
+} from './wiring/prop-checks';
 import { RegistryScope } from './wiring/registry-scope';
 
 /** The kinds of workload {@link PrivateImageWorkload} can be. */
@@ -262,6 +264,7 @@ function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: Wo
   checkStringMap(scope, 'labels', props.labels);
   checkSecretReferences(scope, 'extraPullSecrets', props.extraPullSecrets,
     'list Secrets made by kplus.Secret.fromSecretName(this, \'regcred\', \'regcred\') or RegistrySecret, named as Kubernetes names Secrets (e.g. "regcred")');
+  checkPlusShapes(scope, props);
   if (kind === WorkloadKind.CRON_JOB && props.schedule === undefined) {
     throw constructError(scope, 'a CRON_JOB needs a schedule', 'set `schedule`, e.g. Cron.daily()');
   }
@@ -276,3 +279,47 @@ function checkProps(scope: Construct, props: PrivateImageWorkloadProps, kind: Wo
   }
 }
 
+
+/**
+ * The cdk8s-plus values JavaScript callers can pass in a shape cdk8s-plus
+ * drops without a word (a CronJob without schedule, the default service
+ * account, ports and env variables without values) or crashes on.
+ */
+function checkPlusShapes(scope: Construct, props: PrivateImageWorkloadProps): void {
+  const { schedule, service, serviceAccount, ports, envVariables } = props as { [key in keyof PrivateImageWorkloadProps]?: unknown };
+  if (schedule !== undefined && typeof (schedule as Partial<Cron> | null)?.expressionString !== 'string') {
+    throw constructError(scope, `\`schedule\` must be a cdk8s Cron, not ${kindOf(schedule)}`, 'pass e.g. Cron.daily() or Cron.schedule({ minute: \'0\' })');
+  }
+  if (service !== undefined && !Construct.isConstruct(service)) {
+    throw constructError(scope, `\`service\` must be a kplus.Service, not ${kindOf(service)}`, 'pass new kplus.Service(this, \'svc\', { ... }), or leave it out');
+  }
+  if (serviceAccount !== undefined) {
+    const name = (serviceAccount as { name?: unknown } | null)?.name;
+    if (typeof serviceAccount !== 'object' || typeof name !== 'string') {
+      throw constructError(scope, `\`serviceAccount\` must be a service account (kplus.IServiceAccount), not ${kindOf(serviceAccount)}`,
+        'pass kplus.ServiceAccount.fromServiceAccountName(this, \'sa\', \'builder\') or a kplus.ServiceAccount');
+    }
+    checkKubeName(scope, 'subdomain', 'service account name', name, 'use a name such as "builder"');
+  }
+  if (ports !== undefined) {
+    if (!Array.isArray(ports)) throw constructError(scope, `\`ports\` must be a list, not ${kindOf(ports)}`, 'pass e.g. ports: [{ number: 8080 }]');
+    ports.forEach((port, i) => {
+      const number = (port as { number?: unknown } | null)?.number;
+      if (typeof port !== 'object' || !Number.isInteger(number) || (number as number) < 1 || (number as number) > 65535) {
+        throw constructError(scope, `\`ports[${i}]\` must be an object whose \`number\` is a port from 1 to 65535`, 'pass e.g. ports: [{ number: 8080 }]');
+      }
+    });
+  }
+  if (envVariables !== undefined) {
+    if (typeof envVariables !== 'object' || envVariables === null || Array.isArray(envVariables)) {
+      throw constructError(scope, `\`envVariables\` must be an object of kplus.EnvValue, not ${kindOf(envVariables)}`, 'pass e.g. { LOG_LEVEL: kplus.EnvValue.fromValue(\'info\') }');
+    }
+    for (const [key, value] of Object.entries(envVariables)) {
+      if (typeof value !== 'object' || value === null) {
+        // The value is not quoted: an env variable may hold a secret.
+        throw constructError(scope, `\`envVariables\` entry "${shortText(key)}" must be a kplus.EnvValue, not ${kindOf(value)}`,
+          `wrap it: { ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : 'NAME'}: kplus.EnvValue.fromValue(...) }`);
+      }
+    }
+  }
+}

@@ -99,7 +99,8 @@ function describeValue(value: unknown): string {
   return typeof value === 'string' ? `"${shortText(value)}"` : kindOf(value);
 }
 
-function shortText(text: string): string {
+/** `text` for a message, inside quotes the caller writes: at most 64 characters, control characters and quotes escaped. */
+export function shortText(text: string): string {
   const short = text.length > 64 ? `${text.slice(0, 61)}...` : text;
   return JSON.stringify(short).slice(1, -1);
 }
