@@ -280,7 +280,8 @@ function checkExpansion(doc: Document.Parsed, budget: number): ExpansionProblem 
         }
       }
     }
-    if (anchor !== undefined) anchors.set(anchor, size);
+    // Unless the node redefines its own anchor inside: an alias after both names the inner one (defined later).
+    if (anchor !== undefined && anchors.get(anchor) === COUNTING) anchors.set(anchor, size);
     return size;
   };
   count(doc.contents);

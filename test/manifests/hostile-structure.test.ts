@@ -122,6 +122,8 @@ describe('what a document may expand to through aliases is bounded', () => {
     'an alias of a big string, 99 times (strings are shared, not copied)': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\n'
       + `data:\n  a: &s "${'x'.repeat(2_000_000)}"\n${repeat(99, (i) => `  b${i}: *s\n`)}`,
     'a block scalar whose text starts with "*"': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n  a: |\n    *not an alias\n',
+    'a big node that redefines its anchor inside: later aliases name the inner one, as in go-yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: r}\n'
+      + `big: &a [${repeat(20_000, () => 'x, ')}&a small]\nuses: [${repeat(99, () => '*a, ')}]\n`,
   };
 
   test.each(Object.entries(ACCEPTED))('%s: read', (_name, text) => {
