@@ -146,7 +146,7 @@ describe('memory follows the document, in a small heap', () => {
   const inSmallHeap = (args: string[], input?: Buffer) => {
     const run = spawnSync(process.execPath, [
       '--max-old-space-size=384', '-r', 'ts-node/register/transpile-only', '-r', path.join(ROOT, 'test', 'support', 'peak-rss.ts'), CLI, ...args,
-    ], { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    ], { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     const peak = /peak-rss-kb (\d+)/.exec(run.stderr ?? '');
     return { code: run.status, signal: run.signal, stdout: run.stdout, stderr: (run.stderr ?? '').replace(/peak-rss-kb \d+\n/, ''), peakMiB: peak ? Math.round(Number(peak[1]) / 1024) : undefined };
   };
@@ -158,6 +158,21 @@ describe('memory follows the document, in a small heap', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({
       code: 2, stderr: 'error: <stdin>: is larger than 64 MiB, the most verify reads from one manifest file; split it into smaller files\n',
     });
+  }, 150_000);
+
+  test('a 7.5 MiB List in one document verifies (parsed whole, it ran out of this heap)', () => {
+    const file = path.join(tmp, 'one-list.yaml');
+    const items = repeat(25_000, (i) => `- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: app-${i}\n    namespace: team-a\n  spec:\n`
+      + `    selector: {matchLabels: {app: app-${i}}}\n    template:\n      metadata: {labels: {app: app-${i}}}\n      spec:\n`
+      + `        imagePullSecrets: [{name: regcred}]\n        containers:\n        - name: main\n          image: registry.example.com/team/app-${i}:1.0\n`);
+    fs.writeFileSync(file, `apiVersion: v1\nkind: List\nitems:\n${items}`);
+    expect(fs.statSync(file).size).toBeGreaterThan(7.5 * 1024 * 1024);
+    const run = inSmallHeap(['verify', '--format', 'json', file]);
+    console.log(`a 7.5 MiB List in one document: exit ${run.code}, peak RSS ${run.peakMiB} MiB`);
+    expect(run.signal).toBeNull();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/"objects": 25000,/);
   }, 150_000);
 
   test('a 20,000-container Deployment aliased 99 times is refused at once (it took 5 GB and minutes)', () => {
@@ -337,13 +352,15 @@ describe('symbolic link loops in folders end', () => {
     expect(run.stdout).toContain('(1 object in 1 file)');
   });
 
-  test('a Helm chart whose templates link back to the chart is read once', () => {
+  test('a Helm chart whose templates and subcharts link back to the chart is read once', () => {
     const chart = fs.mkdtempSync(path.join(tmp, 'chart-'));
     fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
     fs.mkdirSync(path.join(chart, 'templates'));
     fs.writeFileSync(path.join(chart, 'templates', 'cm.yaml'), configMap('cm'));
     fs.symlinkSync('..', path.join(chart, 'templates', 'up'));
     fs.symlinkSync('.', path.join(chart, 'templates', 'self'));
+    fs.mkdirSync(path.join(chart, 'charts'));
+    fs.symlinkSync('..', path.join(chart, 'charts', 'itself')); // a subchart that is the chart
     expect(loadManifests([chart]).map((o) => o.name)).toEqual(['cm']);
   });
 });
