@@ -345,7 +345,7 @@ function mergeIntoMap(ctx: ToJSContext | undefined, map: unknown, value: unknown
  * every error and its position, is what parsing the whole text gives.
  * Returns the document's value, or undefined to parse it whole.
  */
-function parseListInPieces(text: string, firstLine: number, file: string): Record<string, unknown> | undefined {
+export function parseListInPieces(text: string, firstLine: number, file: string): Record<string, unknown> | undefined {
   if (text.includes('&') || /^%/m.test(text)) return undefined;
   const section = listSection(text);
   if (section === undefined) return undefined;
@@ -411,7 +411,7 @@ interface ListSection {
  * item above; the first other line ends it. Undefined when there is none.
  */
 function listSection(text: string): ListSection | undefined {
-  const itemsKey = /^items:[ \t]*(?:#[^\n]*)?\n/m.exec(text);
+  const itemsKey = /^items:[ \t]*(?:#[^\n]*)?\r?\n/m.exec(text);
   if (itemsKey === null) return undefined;
   const items: number[] = [];
   let indent = -1;

@@ -18,7 +18,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../../src/manifests/input-error';
 import { findManifestFiles, loadManifests, parseManifests, readManifests } from '../../src/manifests/manifests';
-import { expansionBudget, MIN_EXPANSION_BUDGET, parseDocumentText } from '../../src/manifests/yaml-documents';
+import { expansionBudget, MIN_EXPANSION_BUDGET, parseDocumentText, parseListInPieces } from '../../src/manifests/yaml-documents';
 import { checkOffline } from '../../src/verify/offline';
 import { runCliCaptured } from '../support/cli';
 
@@ -398,6 +398,7 @@ describe('a large List is parsed an item at a time, to the same value and errors
     const value = parse(text) as { items: unknown[] };
     expect(value.items.length).toBeGreaterThanOrEqual(ITEMS);
     expect(value).toEqual(whole(text));
+    expect(parseListInPieces(text, 1, 'in.yaml')).toEqual(value); // read in pieces indeed
   });
 
   const ERRORS: Record<string, string> = {
