@@ -9,7 +9,9 @@
  * sigs.k8s.io/yaml) where the two differ in ways that hide or show
  * containers: YAML 1.1 merge keys (`<<`) are merged (see {@link MERGE_KEY_TAG}).
  * What a document may expand to through aliases is bounded
- * (see {@link expansionBudget}).
+ * (see {@link expansionBudget}), and a large `List` is parsed an item at a
+ * time (see {@link parseListInPieces}), so memory follows the document's
+ * text and its largest item.
  */
 import { Alias, Composer, Document, ErrorCode, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, Scalar, ScalarTag, Tags, visit } from 'yaml';
 import { toJS, ToJSContext } from 'yaml/util';
