@@ -2,8 +2,9 @@
  * Benchmark of `verify` (offline) on one generated manifest: its wall time as
  * a ratio to a bare parse of the same file (the `yaml` package's
  * parseAllDocuments, what any reader must at least do), and peak RSS of each,
- * in fresh processes, interleaved; `--baseline DIR` also runs DIR's CLI (an
- * older checkout) on the same file. A script, not a test.
+ * in fresh processes, interleaved; `images` (txt and json) on the same file
+ * too; `--baseline DIR` also runs DIR's `verify` (an older checkout) on the
+ * same file. A script, not a test.
  *
  *   npm run bench:verify -- [--deployments N] [--runs N] [--baseline DIR]
  */
@@ -61,6 +62,8 @@ function main(): void {
   const arms: Array<{ name: string; command: string[]; cwd: string }> = [
     { name: 'parse', command: parse, cwd: ROOT },
     { name: 'verify', command: verifyOf(ROOT), cwd: ROOT },
+    { name: 'images', command: ['node', '-r', 'ts-node/register/transpile-only', cliOf(ROOT), 'images', file], cwd: ROOT },
+    { name: 'images json', command: ['node', '-r', 'ts-node/register/transpile-only', cliOf(ROOT), 'images', '-o', 'json', file], cwd: ROOT },
     ...(baseline ? [{ name: 'verify@base', command: verifyOf(baseline), cwd: baseline }] : []),
   ];
   const results = new Map<string, Array<{ seconds: number; rssMiB: number }>>(arms.map((arm) => [arm.name, []]));
