@@ -7,15 +7,19 @@
  *
  * What a document means follows kubectl's parser (go-yaml v2, through
  * sigs.k8s.io/yaml) where the two differ in ways that hide or show
- * containers: YAML 1.1 merge keys (`<<`) are merged (see {@link MERGE_KEY_TAG}).
+ * containers: YAML 1.1 merge keys (`<<`) are merged (see yaml-merge-keys.ts).
  * What a document may expand to through aliases is bounded
  * (see {@link expansionBudget}), and a large `List` is parsed an item at a
  * time (see {@link parseListInPieces}), so memory follows the document's
  * text and its largest item.
  */
-import { Alias, Composer, Document, ErrorCode, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, Scalar, ScalarTag, Tags, visit } from 'yaml';
-import { toJS, ToJSContext } from 'yaml/util';
+import { Alias, Composer, Document, ErrorCode, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit } from 'yaml';
 import { describePosition, InputError, InputPosition } from './input-error';
+import { checkExpansion, expansionBudget } from './yaml-expansion';
+import { countLines, listSection } from './yaml-list-section';
+import { MergeError, withKubectlMergeKeys } from './yaml-merge-keys';
+
+export { expansionBudget, MIN_EXPANSION_BUDGET } from './yaml-expansion';
 
 /**
  * How deeply collections may nest in a manifest. Kubernetes objects stay
@@ -24,12 +28,6 @@ import { describePosition, InputError, InputPosition } from './input-error';
 export const MAX_NESTING = 128;
 /** How many alias expansions one document may make (a "billion laughs" stops here). */
 const MAX_ALIAS_COUNT = 100;
-/**
- * The fewest values (scalars and collections, counted with every alias
- * expanded) a document may expand to; a larger document may expand to as
- * many values as it has characters (see {@link expansionBudget}).
- */
-export const MIN_EXPANSION_BUDGET = 1_000_000;
 /** The parser's stack holds the stream and the document besides one entry per collection. */
 const PARSER_STACK_BASE = 2;
 /** The first character of an alias (`*name`) as the lexer passes it on. */
@@ -214,126 +212,6 @@ function conversionError(doc: Document.Parsed, error: unknown, index: number, fi
   return new InputError(`malformed YAML in the document starting at ${describePosition(position)}: ${problem}`, file, index, position);
 }
 
-/**
- * How many values (scalars and collections, with every alias expanded to
- * what it names, merge keys included) a document of `characters`
- * characters may expand to: as many as it has characters, and at least
- * {@link MIN_EXPANSION_BUDGET}. A document without aliases holds fewer
- * values than characters, so the budget only stops aliases, and what a
- * document may make of them is what a document of its size without them
- * could hold: memory follows the text, not the aliases (the alias cap
- * alone limits alias uses, not what each copies).
- */
-export function expansionBudget(characters: number): number {
-  return Math.max(MIN_EXPANSION_BUDGET, characters);
-}
-
-/** A node that the expansion walk stopped at, and why. */
-interface ExpansionProblem {
-  readonly offset: number;
-  readonly problem: string;
-}
-
-/** Marks an anchor whose node is being counted: an alias to it is inside it. */
-const COUNTING = -1;
-
-/**
- * Counts the values of `doc` with every alias expanded, in document order,
- * remembering each anchored node's count, so the walk visits each node of
- * the text once however often it is aliased. Stops at the first alias that
- * takes the count past `budget`, and at an alias inside the node it names
- * (go-yaml refuses those: "anchor ... value contains itself"). Nesting is
- * bounded already ({@link MAX_NESTING}), and so is the recursion.
- */
-function checkExpansion(doc: Document.Parsed, budget: number): ExpansionProblem | undefined {
-  const anchors = new Map<string, number>();
-  let total = 0;
-  let problem: ExpansionProblem | undefined;
-  const count = (node: unknown): number => {
-    if (problem !== undefined || node === null || node === undefined) return 0;
-    if (isAlias(node)) {
-      const size = anchors.get(node.source);
-      if (size === undefined) return 1; // no anchor before it: conversion reports that
-      const offset = node.range?.[0] ?? 0;
-      if (size === COUNTING) {
-        problem = { offset, problem: 'an alias names an anchor of a node that contains the alias (a node cannot contain itself)' };
-        return 0;
-      }
-      total += size;
-      if (total > budget) {
-        problem = {
-          offset,
-          problem: `aliases expand the document to more than ${budget.toLocaleString('en')} values, the most verify reads from a document of its size `
-            + `(as many values as it has characters, at least ${MIN_EXPANSION_BUDGET.toLocaleString('en')})`,
-        };
-      }
-      return size;
-    }
-    const anchor = (node as { anchor?: string }).anchor;
-    if (anchor !== undefined) anchors.set(anchor, COUNTING);
-    let size = 1;
-    total++;
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) {
-        if (isPair(item)) {
-          size += count(item.key) + count(item.value);
-        } else {
-          size += count(item);
-        }
-      }
-    }
-    // Unless the node redefines its own anchor inside: an alias after both names the inner one (defined later).
-    if (anchor !== undefined && anchors.get(anchor) === COUNTING) anchors.set(anchor, size);
-    return size;
-  };
-  count(doc.contents);
-  return problem;
-}
-
-/** Thrown while converting, for a merge key whose value is not a mapping or a list of mappings. */
-class MergeError {
-  public constructor(public readonly offset: number, public readonly problem: string) {}
-}
-
-/**
- * The YAML 1.1 merge key `<<` (a plain `<<`, or one tagged `!!merge`), as
- * kubectl's parser (go-yaml v2) merges it: the map's pairs are applied in
- * document order, a merge setting every key of what it merges (so a key
- * written before the `<<` is overwritten by the merged value, and one
- * written after it wins); for a list of maps (`<<: [*a, *b]`), earlier maps
- * win over later ones. Its value must be a mapping, an alias of one, or a
- * list of those.
- */
-const MERGE_KEY_TAG: ScalarTag = {
-  tag: 'tag:yaml.org,2002:merge',
-  default: 'key',
-  test: /^<<$/,
-  identify: (value) => typeof value === 'symbol' && value.description === '<<',
-  resolve: () => Object.assign(new Scalar(Symbol('<<')), { addToJSMap: mergeIntoMap }),
-  stringify: () => '<<',
-};
-
-/** The schema's tags with {@link MERGE_KEY_TAG} for the parser's own merge key (which lets keys before `<<` win). */
-function withKubectlMergeKeys(tags: Tags): Tags {
-  return tags.filter((tag) => typeof tag === 'string' || tag.tag !== MERGE_KEY_TAG.tag).concat(MERGE_KEY_TAG);
-}
-
-function mergeIntoMap(ctx: ToJSContext | undefined, map: unknown, value: unknown): void {
-  const sources = isSeq(value) ? value.items : [value];
-  // Backwards, as go-yaml does, so that earlier maps take precedence.
-  for (let i = sources.length - 1; i >= 0; i--) {
-    const source = sources[i];
-    // An alias gives the value it names, shared, not copied (and counted against the alias cap once).
-    const merged: unknown = isMap(source) || isAlias(source) ? toJS(source, '', ctx) : undefined;
-    if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
-      const offset = (source as { range?: number[] } | null)?.range?.[0] ?? (value as { range?: number[] } | null)?.range?.[0] ?? 0;
-      throw new MergeError(offset, 'a merge key ("<<") takes a mapping, an alias of one, or a list of those');
-    }
-    for (const key of Object.keys(merged)) {
-      Object.defineProperty(map, key, { value: (merged as Record<string, unknown>)[key], writable: true, enumerable: true, configurable: true });
-    }
-  }
-}
 
 /**
  * A large document that is a mapping with a block sequence `items` at the
@@ -396,59 +274,6 @@ function isPlainMap(value: unknown): value is Record<string, unknown> | null {
   return value === null || (typeof value === 'object' && !Array.isArray(value));
 }
 
-/** Where a List's block sequence `items` is in a document's text. */
-interface ListSection {
-  /** Where the `items:` line starts. */
-  readonly itemsLine: number;
-  /** Where each item (its `- ` line) starts. */
-  readonly items: readonly number[];
-  /** Where the first line after the sequence starts (the text's length when none). */
-  readonly end: number;
-}
-
-/**
- * The first line that is exactly `items:` (a comment aside) at the start
- * of a line, and the block sequence below it: items start with `-` at one
- * indentation; blank lines, comments and lines indented more belong to the
- * item above; the first other line ends it. Undefined when there is none.
- */
-function listSection(text: string): ListSection | undefined {
-  const itemsKey = /^items:[ \t]*(?:#[^\n]*)?\r?\n/m.exec(text);
-  if (itemsKey === null) return undefined;
-  const items: number[] = [];
-  let indent = -1;
-  let line = itemsKey.index + itemsKey[0].length;
-  while (line < text.length) {
-    const newline = text.indexOf('\n', line);
-    const next = newline < 0 ? text.length : newline + 1;
-    let column = line;
-    while (text.charCodeAt(column) === 0x20) column++;
-    const c = text.charAt(column);
-    const blank = c === '' || c === '\n' || c === '\r' || c === '#';
-    if (!blank) {
-      const after = text.charAt(column + 1);
-      const dash = c === '-' && (after === ' ' || after === '\t' || after === '\n' || after === '\r' || after === '');
-      if (indent < 0) {
-        if (!dash) return undefined;
-        indent = column - line;
-      }
-      if (dash && column - line === indent) {
-        items.push(line);
-      } else if (column - line <= indent) {
-        return items.length === 0 ? undefined : { itemsLine: itemsKey.index, items, end: line };
-      }
-    }
-    line = next;
-  }
-  return items.length === 0 ? undefined : { itemsLine: itemsKey.index, items, end: text.length };
-}
-
-/** How many line breaks `text` has from `from` to `to`. */
-function countLines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-}
 
 /** The position of the node at a JSON pointer (of plain keys and indexes), or of the nearest key on the way. */
 function locateNode(doc: Document.Parsed, pointer: string, toFile: (offset: number) => InputPosition): InputPosition | undefined {
