@@ -48,8 +48,9 @@ export interface EventsResult {
  *               "reason": "unauthorized" | "not-found" | "rate-limited" | "unreachable" | "unknown" | null,
  *               "message": string, "count": number,           // message: the runtime's error when failing; one line
  *               "volume": string | null,                       // the image volume pulling the image (with --manifests)
- *               "mirror": { "upstream", "original": string } | null, // the image is a RegistryMirror's rewrite of "original", served
- *                                 // by its cache for "upstream" (the object's original-images annotation; with --manifests)
+ *               "mirror": { "upstream", "original": string, "construct": string | null } | null, // the image is a RegistryMirror's
+ *                                 // rewrite of "original", served by its cache for "upstream" (the object's original-images annotation;
+ *                                 // with --manifests); construct: that RegistryMirror's path, from construct-paths.json; null when unknown
  *               "lastEvent": string, "lastSeen": string | null, // kubelet reason; RFC 3339
  *               "failures": number, "recovered": boolean, "retrying": boolean, "waitingReason": string | null,
  *               "workload": { "kind", "name", "namespace", "file": string, "document": number } | null,
@@ -80,7 +81,9 @@ export function toEventsJson(result: EventsResult): Record<string, unknown> {
       message: sanitize(r.message),
       count: r.count,
       volume: workload?.volume ?? null,
-      mirror: workload?.mirror ? { upstream: workload.mirror.upstream, original: workload.mirror.original } : null,
+      mirror: workload?.mirror
+        ? { upstream: workload.mirror.upstream, original: workload.mirror.original, construct: workload.mirror.construct }
+        : null,
       lastEvent: r.lastEvent,
       lastSeen: r.lastSeen === undefined ? null : new Date(r.lastSeen).toISOString(),
       failures: r.failures,

@@ -4,12 +4,15 @@
  * pod, its pull secrets and the construct that declared it. Names secrets,
  * keys (registry servers), images and construct paths; never a value.
  * A RegistryMirror's rewrite (the object's original-images annotation) is
- * named as "the RegistryMirror for UPSTREAM": the cache answers for its
- * upstream, so what to check includes the cache's own access to it.
+ * named by its construct path, upstream and endpoint when the app's
+ * construct-paths.json lists it, else as "the RegistryMirror for UPSTREAM":
+ * the cache answers for its upstream, so what to check includes the
+ * cache's own access to it.
  */
 import { classifyPullError } from './classify';
+import { MirrorOrigin } from './mirror-origin';
 import { PullRecord } from './pull-records';
-import { MirrorOrigin, PodWorkload, PullSecretUse } from './workloads';
+import { PodWorkload, PullSecretUse } from './workloads';
 import { DOCKER_HUB_SERVER, isDockerHubHost } from '../rules/docker-hub';
 import { parseImageReference } from '../rules/image-reference';
 
@@ -44,11 +47,13 @@ const CACHE_UPSTREAM_SETTINGS = 'a registry proxy\'s proxy.remoteurl and proxy.u
   + 'the Harbor proxy-cache project\'s registry endpoint and its credential, the ECR pull-through cache rule for the prefix and its Secrets Manager secret, '
   + 'or the Artifact Registry / Artifactory remote repository\'s upstream credentials';
 
-/** The fix for a pull of a RegistryMirror's rewrite: names the mirror by its upstream, the original, and the cache's side. */
+/** The fix for a pull of a RegistryMirror's rewrite: names the mirror (its construct when known, its upstream), the original, and the cache's side. */
 function mirrorFixFor(record: PullRecord, mirror: MirrorOrigin, workload: PodWorkload, plain: string): string {
   const cache = registryOf(record.image) ?? 'the cache';
-  const through = `${describeWorkload(record, workload)} pulls "${record.image}", which is "${mirror.original}" through the RegistryMirror for ${mirror.upstream} `
-    + `(cache ${cache})`;
+  const named = mirror.construct === null
+    ? `the RegistryMirror for ${mirror.upstream} (cache ${cache})`
+    : `RegistryMirror ${mirror.construct} (upstream ${mirror.upstream}, endpoint ${mirror.endpoint ?? cache})`;
+  const through = `${describeWorkload(record, workload)} pulls "${record.image}", which is "${mirror.original}" through ${named}`;
   const matching = workload.pullSecrets.filter((s) => s.state === 'matches');
   const account = matching.length > 0 ? `; and that the account of ${secretList(matching)} may read it on the cache` : '';
   switch (record.reason) {

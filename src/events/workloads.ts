@@ -10,12 +10,12 @@
  * (docs/facts.md#image-pull-events).
  */
 import { createHash } from 'crypto';
+import { MirrorOrigin, mirrorOriginOf } from './mirror-origin';
 import { isPodBearer } from '../manifests/manifest-object';
 import { ManifestObject } from '../manifests/manifests';
 import { ObjectIndex } from '../manifests/object-index';
 import { ConstructPaths, constructPathKey } from '../rules/construct-paths';
 import { matchingRegistryKeys } from '../rules/keyring';
-import { upstreamOfImage } from '../rules/mirrors';
 import { isPlainObject } from '../rules/objects';
 import { CONTAINER_LISTS, podImages } from '../rules/pod-images';
 import { readPointer } from '../rules/pod-kinds';
@@ -182,21 +182,8 @@ export interface PodWorkload {
   readonly pullSecrets: readonly PullSecretUse[];
   /** The image volume that pulls the image, for events that name no container (the kubelet gives image volume pulls no fieldPath). */
   readonly volume: string | null;
-  /** The image is a RegistryMirror's rewrite (the object's original-images annotation names it); null otherwise. */
+  /** The image is a RegistryMirror's rewrite (the object's original-images annotation names it; mirror-origin.ts); null otherwise. */
   readonly mirror: MirrorOrigin | null;
-}
-
-/**
- * What a RegistryMirror rewrote into the pulled image, from the object's
- * original-images annotation (rules/declarations.ts): the annotation records
- * the image as the code wrote it, not the mirror construct, so the mirror
- * is known by its upstream (the original's registry).
- */
-export interface MirrorOrigin {
-  /** The upstream registry the cache serves, normalized as a RegistryMirror's (`docker.io` for Docker Hub). */
-  readonly upstream: string;
-  /** The image as the code wrote it, before the rewrite. */
-  readonly original: string;
 }
 
 /** A pod-bearing object of the manifests, with its pod template's address label. */
@@ -267,7 +254,7 @@ export class WorkloadIndex {
       serviceAccount,
       pullSecrets: refs.map((ref) => this.use(ref.name, ref.from, namespace, image)),
       volume: container === '' ? imageVolumeOf(object, image) ?? null : null,
-      mirror: mirrorOriginOf(object, image),
+      mirror: mirrorOriginOf(object, image, this.sources.paths),
     };
   }
 
@@ -367,15 +354,6 @@ function containersOf(object: ManifestObject): Array<{ name?: unknown }> {
  */
 export function imageVolumeOf(object: ManifestObject, image: string): string | undefined {
   return podImages(podSpecOf(object)).find((podImage) => podImage.source === 'volume' && podImage.image === image)?.name;
-}
-
-/** The original of `image` when a RegistryMirror rewrote it (the object's annotation says so), with the upstream it came from. */
-function mirrorOriginOf(object: ManifestObject, image: string): MirrorOrigin | null {
-  const originals = object.originalImages;
-  if (originals === undefined || image === '' || !Object.prototype.hasOwnProperty.call(originals, image)) return null;
-  const original = originals[image];
-  const upstream = upstreamOfImage(original);
-  return upstream === undefined ? null : { upstream, original };
 }
 
 /** Distinct non-empty names of an `imagePullSecrets` list, in order. */

@@ -10,13 +10,21 @@
  * { "version": 1,
  *   "objects": [{ "apiVersion": string, "kind": string, "namespace": string | null, "name": string,
  *                 "path": string,        // the API object's own construct path
- *                 "construct": string }] // the construct users know: the Include, the cdk8s-plus workload, or the object
+ *                 "construct": string }], // the construct users know: the Include, the cdk8s-plus workload, or the object
+ *   "mirrors": [{ "upstream": string,      // the RegistryMirrors of the app: the upstream registry, normalized (docker.io)
+ *                 "endpoint": string,      // host[:port][/path prefix] its images are pulled from
+ *                 "namespace": string | null, // null: made on the App (every chart); "": a chart without namespace
+ *                 "path": string }]        // the RegistryMirror's construct path
  * }
  * ```
  *
  * Objects are sorted by apiVersion, kind, namespace (none first), name and
- * path, by UTF-16 code units, so the same app always writes the same bytes.
+ * path, mirrors by upstream, namespace (app-wide first), endpoint and path,
+ * by UTF-16 code units, so the same app always writes the same bytes.
+ * `mirrors` is written only when the app has a mirror; a file without it
+ * has none.
  */
+import { normalizeUpstream, upstreamOfImage, isImageOnEndpoint } from './mirrors';
 import { isPlainObject } from './objects';
 
 /** The file's name. */
@@ -53,30 +61,51 @@ export function constructPathKey(apiVersion: string, kind: string, namespace: st
   return JSON.stringify([apiVersion, kind, namespace || null, name]);
 }
 
-const FIELDS = ['apiVersion', 'kind', 'namespace', 'name', 'path'] as const;
-
-function compareEntries(a: ConstructPathEntry, b: ConstructPathEntry): number {
-  for (const field of FIELDS) {
-    // No namespace sorts before every namespace, the empty one too.
-    const x = a[field] === null ? '0' : `1${a[field]}`;
-    const y = b[field] === null ? '0' : `1${b[field]}`;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/** A RegistryMirror of the app. */
+export interface MirrorPathEntry {
+  /** The upstream registry host, normalized (`docker.io` for Docker Hub). */
+  readonly upstream: string;
+  /** `host[:port][/path prefix]`. */
+  readonly endpoint: string;
+  /** The namespace it serves: null when made on the App (every chart), "" for a chart without namespace (the deploy-time default). */
+  readonly namespace: string | null;
+  /** The RegistryMirror's construct path. */
+  readonly path: string;
 }
 
-/** The file's text: sorted, two-space indented, a final newline. */
-export function serializeConstructPaths(entries: readonly ConstructPathEntry[]): string {
-  const objects = [...entries].sort(compareEntries).map((e) => ({
+const FIELDS = ['apiVersion', 'kind', 'namespace', 'name', 'path'] as const;
+const MIRROR_FIELDS = ['upstream', 'namespace', 'endpoint', 'path'] as const;
+
+function compareBy<T>(fields: ReadonlyArray<keyof T>): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const field of fields) {
+      // null (no namespace; app-wide) sorts before every string, the empty one too.
+      const x = a[field] === null ? '0' : `1${a[field]}`;
+      const y = b[field] === null ? '0' : `1${b[field]}`;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+/** The file's text: sorted, two-space indented, a final newline; `mirrors` only when there is one. */
+export function serializeConstructPaths(entries: readonly ConstructPathEntry[], mirrorEntries: readonly MirrorPathEntry[] = []): string {
+  const objects = [...entries].sort(compareBy<ConstructPathEntry>(FIELDS)).map((e) => ({
     apiVersion: e.apiVersion, kind: e.kind, namespace: e.namespace, name: e.name, path: e.path, construct: e.construct,
   }));
-  return `${JSON.stringify({ version: CONSTRUCT_PATHS_VERSION, objects }, null, 2)}\n`;
+  const mirrors = [...mirrorEntries].sort(compareBy<MirrorPathEntry>(MIRROR_FIELDS)).map((m) => ({
+    upstream: m.upstream, endpoint: m.endpoint, namespace: m.namespace, path: m.path,
+  }));
+  const file = mirrors.length === 0 ? { version: CONSTRUCT_PATHS_VERSION, objects } : { version: CONSTRUCT_PATHS_VERSION, objects, mirrors };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** The file as read: the construct of each object by {@link constructPathKey}. */
+/** The file as read: the construct of each object by {@link constructPathKey}, and the app's mirrors. */
 export interface ConstructPaths {
   /** Objects named twice with different constructs are left out: which one a pod came from is not known. */
   readonly byObject: ReadonlyMap<string, ConstructPathEntry>;
+  /** The app's RegistryMirrors; empty when the file lists none. */
+  readonly mirrors: readonly MirrorPathEntry[];
 }
 
 /**
@@ -110,7 +139,15 @@ export function parseConstructPaths(text: string): ConstructPaths | string {
     if (known === undefined) byObject.set(key, entry);
   }
   for (const key of ambiguous) byObject.delete(key);
-  return { byObject };
+  if (value.mirrors === undefined) return { byObject, mirrors: [] };
+  if (!Array.isArray(value.mirrors)) return 'has a "mirrors" that is no list';
+  const mirrors: MirrorPathEntry[] = [];
+  for (const [i, item] of value.mirrors.entries()) {
+    const mirror = mirrorEntryOf(item);
+    if (mirror === undefined) return `mirrors[${i}] is not { "upstream", "endpoint", "namespace", "path" } (strings; namespace may be null)`;
+    mirrors.push(mirror);
+  }
+  return { byObject, mirrors };
 }
 
 function entryOf(item: unknown): ConstructPathEntry | undefined {
@@ -119,4 +156,30 @@ function entryOf(item: unknown): ConstructPathEntry | undefined {
   const strings = [apiVersion, kind, name, path, construct].every((field) => typeof field === 'string');
   if (!strings || (namespace !== null && typeof namespace !== 'string')) return undefined;
   return { apiVersion, kind, namespace, name, path, construct } as ConstructPathEntry;
+}
+
+function mirrorEntryOf(item: unknown): MirrorPathEntry | undefined {
+  if (!isPlainObject(item)) return undefined;
+  const { upstream, endpoint, namespace, path } = item;
+  const strings = [upstream, endpoint, path].every((field) => typeof field === 'string');
+  if (!strings || (namespace !== null && typeof namespace !== 'string')) return undefined;
+  return { upstream: normalizeUpstream(upstream as string), endpoint, namespace, path } as MirrorPathEntry;
+}
+
+/**
+ * The RegistryMirror that rewrote `original` into `pulled` for an object
+ * whose manifest namespace is `namespace` (undefined or "" for none): of
+ * the mirrors whose upstream is the original's registry and whose endpoint
+ * `pulled` is under, the one of the namespace, else the app-wide one, as
+ * the synth chose (wiring/mirror-book.ts). Undefined when none fits or two
+ * fit alike.
+ */
+export function mirrorThatRewrote(mirrors: readonly MirrorPathEntry[], namespace: string | undefined, pulled: string,
+  original: string): MirrorPathEntry | undefined {
+  const upstream = upstreamOfImage(original);
+  if (upstream === undefined) return undefined;
+  const fits = mirrors.filter((m) => m.upstream === upstream && isImageOnEndpoint(pulled, m.endpoint));
+  const inNamespace = fits.filter((m) => m.namespace !== null && m.namespace === (namespace ?? ''));
+  const chosen = inNamespace.length > 0 ? inNamespace : fits.filter((m) => m.namespace === null);
+  return chosen.length === 1 ? chosen[0] : undefined;
 }

@@ -99,6 +99,12 @@ export function rewriteImage(image: string, mirror: MirrorRule): string | undefi
   return `${mirror.endpoint}/${path}${tag}${digest}`;
 }
 
+/** Whether `image` names a repository under `endpoint` (`host[:port][/path prefix]`); false for no valid reference. */
+export function isImageOnEndpoint(image: string, endpoint: string): boolean {
+  const reference = tryParse(image);
+  return reference !== undefined && isOnEndpoint(reference, endpoint);
+}
+
 /** Whether the image already names a repository under the endpoint (a rewritten image is not rewritten again). */
 function isOnEndpoint(reference: ImageReference, endpoint: string): boolean {
   const lower = endpoint.toLowerCase();

@@ -6,14 +6,18 @@
  * by `metadata.name` alone and names the API object, never the `Include`
  * it came from; this file keys by apiVersion, kind, namespace and name.
  *
+ * It also lists the app's RegistryMirrors with their construct paths, for
+ * `events` to name the mirror behind a rewritten image.
+ *
  * A failed synth (it throws) writes nothing; `synthYaml()` writes nothing.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MirrorSource } from './mirror-book';
 import { namespaceOf } from './pod-bearer';
-import { constructPathsLocation, ConstructPathEntry, serializeConstructPaths } from '../rules/construct-paths';
+import { constructPathsLocation, ConstructPathEntry, MirrorPathEntry, serializeConstructPaths } from '../rules/construct-paths';
 
 /** The ids cdk8s and cdk8s-plus give the API object a construct wraps (`Node.defaultChild`). */
 const DEFAULT_CHILD_IDS = new Set(['Resource', 'Default']);
@@ -51,6 +55,16 @@ export function collectConstructPaths(root: IConstruct): ConstructPathEntry[] {
   return entries;
 }
 
+/** The app's registry mirrors (the scope's mirror book) as the file lists them. */
+export function collectMirrorPaths(mirrors: readonly MirrorSource[]): MirrorPathEntry[] {
+  return mirrors.map((mirror) => ({
+    upstream: mirror.rule.upstream,
+    endpoint: mirror.rule.endpoint,
+    namespace: mirror.appWide ? null : mirror.namespace ?? '',
+    path: mirror.declaredBy.node.path,
+  }));
+}
+
 /**
  * Where the file goes: the app's output folder, or the chart's folder when
  * that is a Helm chart's `templates/` (`cdk8s synth --format helm`), where
@@ -66,11 +80,11 @@ const RECORDING = Symbol.for('cdk8s-private-registry.constructPaths');
 
 /**
  * Makes `root`, when it is a cdk8s `App`, write `construct-paths.json`
- * after each `synth()` that succeeds. Wraps that instance's `synth` once
- * (as pod-bearer.ts wraps a workload's container methods); anything else
- * is left alone.
+ * after each `synth()` that succeeds, with the `mirrors` known then.
+ * Wraps that instance's `synth` once (as pod-bearer.ts wraps a workload's
+ * container methods); anything else is left alone.
  */
-export function recordConstructPaths(root: IConstruct): void {
+export function recordConstructPaths(root: IConstruct, mirrors: () => readonly MirrorSource[] = () => []): void {
   if (!(root instanceof App) || (root as unknown as Record<symbol, unknown>)[RECORDING] === true) return;
   const app = root;
   const synth = app.synth;
@@ -82,7 +96,7 @@ export function recordConstructPaths(root: IConstruct): void {
       const result = (synth as (...a: unknown[]) => unknown).apply(app, args);
       const file = constructPathsFile(app.outdir);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, serializeConstructPaths(collectConstructPaths(app)));
+      fs.writeFileSync(file, serializeConstructPaths(collectConstructPaths(app), collectMirrorPaths(mirrors())));
       return result;
     },
   });

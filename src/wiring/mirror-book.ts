@@ -43,6 +43,11 @@ export class MirrorBook {
     this.onChange();
   }
 
+  /** Every mirror added, in order. */
+  public get all(): readonly MirrorSource[] {
+    return this.sources;
+  }
+
   /** How many mirrors were added: a wiring computed with fewer is stale. */
   public get version(): number {
     return this.sources.length;

@@ -110,7 +110,7 @@ export class RegistryScope extends Construct {
 
   private constructor(root: Construct, id: string) {
     super(root, id);
-    recordConstructPaths(root); // construct-paths.json, after each App.synth() that succeeds
+    recordConstructPaths(root, () => this.mirrors.all); // construct-paths.json, after each App.synth() that succeeds
     this.passes = new SynthPassTracker(root, () => this.changeCount);
     // On the root, so it runs first in every pass (cdk8s visits in preorder): claimed workloads carry no
     // validation of their own until they have a problem, so a pass costs nothing per workload.

@@ -1,7 +1,8 @@
 /**
  * `events` and RegistryMirror: a failing pull of an image a mirror rewrote
  * (the object's original-images annotation names it) is reported with the
- * mirror's upstream and the original (`mirror` in JSON), and the fix says
+ * mirror's upstream, the original and the RegistryMirror's construct path
+ * (from construct-paths.json; `mirror` in JSON), and the fix says
  * what to check on the cache's side: its upstream credentials or rules
  * (registry proxy.username/password, Harbor proxy-cache project endpoint,
  * ECR pull-through cache rule) and the mirror's pull secret. Events are
@@ -91,29 +92,39 @@ afterAll(() => {
 });
 
 describe('events --manifests on a mirrored app', () => {
-  test('each rewritten image is reported with its mirror: upstream and original, in JSON right after "volume"', async () => {
+  test('each rewritten image is reported with its mirror: upstream, original and construct, in JSON right after "volume"', async () => {
     const all = await pulls('--manifests', MANIFESTS);
     expect(pullOf(all, 'web-5c9f7d6b8-q4x7z')).toMatchObject({
       image: `${HARBOR}/dockerhub-proxy/library/nginx:1.27`,
       reason: 'not-found',
-      mirror: { upstream: 'docker.io', original: 'nginx:1.27' },
+      mirror: { upstream: 'docker.io', original: 'nginx:1.27', construct: 'shop/hub-cache' },
       workload: { kind: 'Deployment', name: 'web', namespace: 'shop' },
     });
     expect(pullOf(all, 'worker-6d8f9b7c5-m2n4p')).toMatchObject({
-      reason: 'unauthorized', mirror: { upstream: 'quay.io', original: 'quay.io/example/worker:2.0' },
+      reason: 'unauthorized', mirror: { upstream: 'quay.io', original: 'quay.io/example/worker:2.0', construct: 'shop/quay-proxy' },
     });
     expect(pullOf(all, 'sync-k7d2x')).toMatchObject({
-      reason: 'rate-limited', mirror: { upstream: 'docker.io', original: 'busybox:1.36' }, workload: { kind: 'Job', name: 'sync', namespace: 'batch' },
+      reason: 'rate-limited', mirror: { upstream: 'docker.io', original: 'busybox:1.36', construct: 'batch/hub-ecr' }, workload: { kind: 'Job', name: 'sync', namespace: 'batch' },
     });
     expect(pullOf(all, 'api-7b9c6d5f4-t8v2w')).toMatchObject({ reason: 'unauthorized', mirror: null });
     const keys = Object.keys(pullOf(all, 'web-5c9f7d6b8-q4x7z'));
     expect(keys.indexOf('mirror')).toBe(keys.indexOf('volume') + 1);
+    expect(Object.keys(pullOf(all, 'web-5c9f7d6b8-q4x7z').mirror)).toEqual(['upstream', 'original', 'construct']);
+  });
+
+  test('without construct-paths.json (manifests not written by App.synth()): the mirror\'s construct is null, the fix names its upstream', async () => {
+    const bare = path.join(dir, 'bare');
+    fs.mkdirSync(bare, { recursive: true });
+    for (const file of fs.readdirSync(MANIFESTS).filter((f) => f.endsWith('.yaml'))) fs.copyFileSync(path.join(MANIFESTS, file), path.join(bare, file));
+    const web = pullOf(await pulls('--manifests', bare), 'web-5c9f7d6b8-q4x7z');
+    expect(web.mirror).toEqual({ upstream: 'docker.io', original: 'nginx:1.27', construct: null });
+    expect(web.fix).toContain(`which is "nginx:1.27" through the RegistryMirror for docker.io (cache ${HARBOR})`);
   });
 
   test('not found on the cache: check the original upstream, the cache\'s own access to it (proxy, Harbor, ECR), the endpoint, the mirror secret\'s account', async () => {
     const { fix } = pullOf(await pulls('--manifests', MANIFESTS), 'web-5c9f7d6b8-q4x7z');
     expect(fix).toContain(`Deployment "web" (construct shop/web/Workload) pulls "${HARBOR}/dockerhub-proxy/library/nginx:1.27", which is "nginx:1.27" `
-      + `through the RegistryMirror for docker.io (cache ${HARBOR})`);
+      + `through RegistryMirror shop/hub-cache (upstream docker.io, endpoint ${HARBOR}/dockerhub-proxy)`);
     expect(fix).toContain('"nginx:1.27" exists on docker.io');
     for (const check of ['proxy.username/password', 'Harbor proxy-cache project\'s registry endpoint', 'ECR pull-through cache rule', 'path prefix']) {
       expect(fix).toContain(check);
@@ -123,7 +134,7 @@ describe('events --manifests on a mirrored app', () => {
 
   test('refused by the cache: the mirror\'s pull secret, which must hold the cache\'s credential, not the upstream\'s', async () => {
     const { fix } = pullOf(await pulls('--manifests', MANIFESTS), 'worker-6d8f9b7c5-m2n4p');
-    expect(fix).toContain('through the RegistryMirror for quay.io (cache mirror.example.com:5000)');
+    expect(fix).toContain('through RegistryMirror shop/quay-proxy (upstream quay.io, endpoint mirror.example.com:5000)');
     expect(fix).toContain(`registry ${QUAY_CACHE} refused the credential (key "${QUAY_CACHE}") of pull secret "quay-cache-pull"`);
     expect(fix).toContain(`the cache's credential for ${QUAY_CACHE}, not quay.io's`);
     expect(fix).toContain('Deployment "worker" (construct shop/worker/Workload)');
@@ -131,7 +142,7 @@ describe('events --manifests on a mirrored app', () => {
 
   test('rate-limited through an ECR pull-through cache: the upstream limits the cache\'s account', async () => {
     const { fix } = pullOf(await pulls('--manifests', MANIFESTS), 'sync-k7d2x');
-    expect(fix).toContain(`"busybox:1.36" through the RegistryMirror for docker.io (cache ${ECR})`);
+    expect(fix).toContain(`"busybox:1.36" through RegistryMirror batch/hub-ecr (upstream docker.io, endpoint ${ECR}/docker-hub)`);
     expect(fix).toContain('docker.io limits the cache\'s pulls');
     expect(fix).toContain('ECR pull-through cache rule for the prefix and its Secrets Manager secret');
   });
@@ -145,8 +156,8 @@ describe('events --manifests on a mirrored app', () => {
   test('the table\'s fixes name the mirror too', async () => {
     const run = await report('--manifests', MANIFESTS);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('the RegistryMirror for docker.io (cache harbor.example.com)');
-    expect(run.stdout).toContain('the RegistryMirror for quay.io (cache mirror.example.com:5000)');
+    expect(run.stdout).toContain('RegistryMirror shop/hub-cache (upstream docker.io, endpoint harbor.example.com/dockerhub-proxy)');
+    expect(run.stdout).toContain('RegistryMirror shop/quay-proxy (upstream quay.io, endpoint mirror.example.com:5000)');
   });
 
   test('without --manifests nothing says the image was rewritten: mirror is null', async () => {
@@ -182,7 +193,7 @@ describe('fixFor a rewritten image, by reason', () => {
     serviceAccount: null,
     pullSecrets: [{ name: 'quay-cache-pull', from: 'pod', state: 'matches', keys: [QUAY_CACHE] }],
     volume: null,
-    mirror: { upstream: 'quay.io', original: 'quay.io/example/worker:2.0' },
+    mirror: { upstream: 'quay.io', original: 'quay.io/example/worker:2.0', construct: null, endpoint: null },
   };
   const through = `Deployment "worker" pulls "${image}", which is "quay.io/example/worker:2.0" through the RegistryMirror for quay.io (cache ${QUAY_CACHE}): `;
 
@@ -207,6 +218,14 @@ describe('fixFor a rewritten image, by reason', () => {
     const fix = fixFor(record('not-found', 'manifest unknown'), { ...workload, pullSecrets: [] })!;
     expect(fix).toContain('"quay.io/example/worker:2.0" exists on quay.io');
     expect(fix).not.toContain('account of pull secret');
+  });
+
+  test('the mirror\'s construct known: named with its upstream and endpoint instead of "the RegistryMirror for"', () => {
+    const named = { ...workload, mirror: { ...workload.mirror!, construct: 'shop/quay-proxy', endpoint: QUAY_CACHE } };
+    const fix = fixFor(record('unauthorized', 'unauthorized: authentication required'), named)!;
+    expect(fix.startsWith(`Deployment "worker" pulls "${image}", which is "quay.io/example/worker:2.0" through RegistryMirror shop/quay-proxy `
+      + `(upstream quay.io, endpoint ${QUAY_CACHE}): `)).toBe(true);
+    expect(fix).not.toContain('the RegistryMirror for');
   });
 
   test('pulled or no mirror: unchanged', () => {

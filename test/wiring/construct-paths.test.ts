@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { RegistrySecret } from '../../src';
+import { RegistryMirror, RegistrySecret } from '../../src';
 import { findManifestFiles } from '../../src/manifests/manifests';
 import { declaringConstruct } from '../../src/wiring/construct-paths';
 import { creds } from '../support/credentials';
@@ -55,6 +55,54 @@ test('deterministic: two apps built alike write the same bytes; a second synth o
   fs.rmSync(path.join(first, '.cdk8s-private-registry', 'construct-paths.json'));
   app.synth();
   expect(read(first)).toBe(read(second));
+});
+
+/** Mirrors of upstreams no image of the app uses (its images are on quay.io), made out of order: app-wide and in charts. */
+function addMirrors(app: App, reversed = false): void {
+  const shop = Chart.of(app.node.findChild('shop'));
+  const ops = Chart.of(app.node.findChild('ops'));
+  const makers = [
+    () => new RegistryMirror(app, 'ghcr-cache', { upstream: 'ghcr.io', endpoint: 'mirror.example.com:5000/ghcr' }),
+    () => new RegistryMirror(shop, 'hub-cache', { upstream: 'docker.io', endpoint: 'harbor.example.com/shop-hub' }),
+    () => new RegistryMirror(app, 'hub-cache', { upstream: 'index.docker.io', endpoint: 'harbor.example.com/dockerhub-proxy' }),
+    () => new RegistryMirror(ops, 'hub-cache', { upstream: 'docker.io', endpoint: 'harbor.example.com/ops-hub' }),
+  ];
+  for (const make of reversed ? makers.reverse() : makers) make();
+}
+
+test('the app\'s RegistryMirrors: upstream (normalized), endpoint, namespace (null: on the App; "": a chart without one) and path, sorted', () => {
+  const outdir = path.join(dir, 'dist');
+  const app = includeApp(dir, outdir);
+  addMirrors(app);
+  app.synth();
+  const file = JSON.parse(fs.readFileSync(path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8'));
+  expect(Object.keys(file)).toEqual(['version', 'objects', 'mirrors']);
+  expect(file.objects).toHaveLength(6);
+  expect(file.mirrors).toEqual([
+    { upstream: 'docker.io', endpoint: 'harbor.example.com/dockerhub-proxy', namespace: null, path: 'hub-cache' },
+    { upstream: 'docker.io', endpoint: 'harbor.example.com/ops-hub', namespace: '', path: 'ops/hub-cache' },
+    { upstream: 'docker.io', endpoint: 'harbor.example.com/shop-hub', namespace: 'shop', path: 'shop/hub-cache' },
+    { upstream: 'ghcr.io', endpoint: 'mirror.example.com:5000/ghcr', namespace: null, path: 'ghcr-cache' },
+  ]);
+});
+
+test('mirrors are deterministic: made in another order, the same bytes', () => {
+  const first = path.join(dir, 'first');
+  const second = path.join(dir, 'second');
+  const one = includeApp(dir, first);
+  addMirrors(one);
+  one.synth();
+  const other = includeApp(dir, second);
+  addMirrors(other, true);
+  other.synth();
+  const read = (outdir: string) => fs.readFileSync(path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8');
+  expect(read(second)).toBe(read(first));
+});
+
+test('an app without mirrors writes no "mirrors" field (absent means none)', () => {
+  const outdir = path.join(dir, 'dist');
+  includeApp(dir, outdir).synth();
+  expect(Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, '.cdk8s-private-registry', 'construct-paths.json'), 'utf8')))).toEqual(['version', 'objects']);
 });
 
 test('a failed synth writes nothing at all, not even the file; synthYaml writes none', () => {
