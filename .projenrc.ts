@@ -178,4 +178,10 @@ project.addTask('bench:verify', {
   receiveArgs: true,
 });
 
+project.addTask('bench:online', {
+  description: 'Benchmark verify --online at many distinct images against a local htpasswd docker-registry, directly or through a pull-through cache: ms per image and peak RSS (a script, not a test)',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/online-scale.ts',
+  receiveArgs: true,
+});
+
 project.synth();
