@@ -7,13 +7,14 @@
  */
 import { parseArgs } from 'util';
 import { EventsResult, formatEventsJson, formatEventsTable, PullEntry, sanitize } from './events-report';
+import { podKindOption, UsageError } from './usage';
 import { fixFor, settleReason } from '../events/fix';
 import { loadWorkloadIndex, MAX_EVENTS_BYTES, parseEventsText, readBoundedStream, readEventsFile, STDIN_NAME, STDIN_PATH } from '../events/input';
 import { anyFailing, pullRecords, readEventList } from '../events/pull-records';
 import { WorkloadIndex } from '../events/workloads';
 import { InputError } from '../manifests/input-error';
 import { dns1123LabelProblem } from '../rules/kube-names';
-import { parsePodKindFlag, PodKind, PodKinds } from '../rules/pod-kinds';
+import { PodKind, PodKinds } from '../rules/pod-kinds';
 import { printable } from '../rules/printable';
 
 /** Where `events` reads and writes; `process` fits. */
@@ -75,8 +76,6 @@ interface EventsArgs {
   readonly podKinds: PodKind[];
 }
 
-/** Bad command-line arguments. */
-class UsageError extends Error {}
 
 /**
  * Runs `events` on `argv`, the arguments after the command name, and
@@ -172,11 +171,7 @@ function parseEventsArgs(argv: string[]): EventsArgs | 'help' {
   if (positionals.length > 1) {
     throw new UsageError(`events takes one FILE, not ${positionals.length}`);
   }
-  const podKinds = (values['pod-kind'] ?? []).map((value) => {
-    const podKind = parsePodKindFlag(value);
-    if ('problem' in podKind) throw new UsageError(`--pod-kind: ${podKind.problem}`);
-    return podKind.podKind;
-  });
+  const podKinds = (values['pod-kind'] ?? []).map((value) => podKindOption('--pod-kind', value));
   return {
     file: positionals[0],
     format,

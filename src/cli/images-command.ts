@@ -7,12 +7,13 @@
  * output, 2 usage or input error.
  */
 import { parseArgs } from 'util';
+import { podKindOption, UsageError } from './usage';
 import { CollectedImage, collectImages, ImagesResult } from '../images/collect';
 import { formatSkopeoSync, skopeoSyncPlan } from '../images/skopeo-sync';
 import { InputError } from '../manifests/input-error';
 import { MAX_MANIFEST_BYTES } from '../manifests/manifests';
 import { MAX_EMBEDDED_IMAGES } from '../rules/embedded-images';
-import { parsePodKindFlag, PodKind } from '../rules/pod-kinds';
+import { PodKind } from '../rules/pod-kinds';
 import { printable, printableJson } from '../rules/printable';
 import { redactUserInfo, redactUserInfoIn } from '../rules/redact';
 
@@ -87,8 +88,6 @@ interface ImagesArgs {
   readonly paths: string[];
 }
 
-/** Bad command-line arguments. */
-class UsageError extends Error {}
 
 /** Runs `images` on `argv`, the arguments after the command name, and returns the exit code. */
 export function runImages(argv: string[], io: ImagesIo): number {
@@ -223,11 +222,7 @@ function parseImagesArgs(argv: string[]): ImagesArgs | 'help' {
   for (const host of insecureRegistries) {
     if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host)) throw new UsageError(`--insecure-registry takes HOST[:PORT], not ${JSON.stringify(host)}`);
   }
-  const podKinds = (values['pod-kind'] ?? []).map((value) => {
-    const podKind = parsePodKindFlag(value);
-    if ('problem' in podKind) throw new UsageError(`--pod-kind: ${podKind.problem}`);
-    return podKind.podKind;
-  });
+  const podKinds = (values['pod-kind'] ?? []).map((value) => podKindOption('--pod-kind', value));
   if (positionals.length === 0) {
     throw new UsageError('images needs at least one PATH (a manifest file or folder, or "-" for standard input)');
   }

@@ -11,11 +11,12 @@ import { parseArgs } from 'util';
 import { runEvents } from './events-command';
 import { runImages } from './images-command';
 import { formatJunit } from './junit';
+import { podKindOption, UsageError } from './usage';
 import { formatJson, formatTable } from './verify-report';
 import { InputError } from '../manifests/input-error';
 import { MAX_MANIFEST_BYTES } from '../manifests/manifests';
 import { dns1123LabelProblem } from '../rules/kube-names';
-import { parsePodKindFlag, PodKind } from '../rules/pod-kinds';
+import { PodKind } from '../rules/pod-kinds';
 import { printable } from '../rules/printable';
 import { publicImagePatternProblem } from '../rules/public-images';
 import { redactUserInfoIn } from '../rules/redact';
@@ -119,8 +120,6 @@ Exit codes of verify: 0 nothing to fix (warnings such as "expected-in-cluster"
 allowed), 1 problems found, 2 usage or input error.
 `;
 
-/** Bad command-line arguments. */
-class UsageError extends Error {}
 
 interface VerifyArgs {
   readonly online: boolean;
@@ -361,13 +360,6 @@ function applyOption(args: MutableArgs, name: string, flag: string, value: strin
     default: // timeout-ms
       args.timeoutMs = positiveInteger(flag, value, MAX_TIMEOUT_MS);
   }
-}
-
-/** A `--pod-kind` value, checked (the same rules as PodBearingKind.custom in code). */
-function podKindOption(flag: string, value: string): PodKind {
-  const parsed = parsePodKindFlag(value);
-  if ('problem' in parsed) throw new UsageError(`${flag}: ${parsed.problem}`);
-  return parsed.podKind;
 }
 
 /**
