@@ -43,11 +43,6 @@ export function publicImagePatterns(patterns: readonly string[]): PublicImagePat
   return patterns.map((prefix) => ({ prefix }));
 }
 
-/** Whether the image (by its normalized name) is under one of the patterns. */
-export function isPublicImage(image: ImageReference, patterns: readonly PublicImagePattern[]): boolean {
-  return publicPatternOf(image, patterns) !== undefined;
-}
-
 /** The first of the patterns the image (by its normalized name) is under; undefined when none. */
 export function publicPatternOf<P extends PublicImagePattern>(image: ImageReference, patterns: readonly P[]): P | undefined {
   return patterns.find(({ prefix }) => image.name === prefix || image.name.startsWith(`${prefix}/`));

@@ -1,5 +1,5 @@
 import { parseImageReference } from '../../src/rules/image-reference';
-import { isPublicImage, publicImagePatternProblem, publicImagePatterns } from '../../src/rules/public-images';
+import { publicImagePatternProblem, publicImagePatterns, publicPatternOf } from '../../src/rules/public-images';
 
 describe('publicImagePatternProblem: normalized repository prefixes only', () => {
   test.each(['registry.k8s.io', 'docker.io/library', 'docker.io/library/nginx', 'quay.io/org', 'localhost:5000', 'ghcr.io/org/app'])(
@@ -18,7 +18,7 @@ describe('publicImagePatternProblem: normalized repository prefixes only', () =>
   ])('%j: %s', (pattern, problem) => expect(publicImagePatternProblem(pattern)).toContain(problem));
 });
 
-describe('isPublicImage: a prefix at a path boundary of the normalized name', () => {
+describe('publicPatternOf: a prefix at a path boundary of the normalized name', () => {
   const patterns = publicImagePatterns(['registry.k8s.io', 'docker.io/library', 'quay.io/org/app']);
   test.each([
     ['nginx', true],
@@ -30,5 +30,5 @@ describe('isPublicImage: a prefix at a path boundary of the normalized name', ()
     ['quay.io/org', false],
     ['bitnami/redis', false],
     ['registry.k8s.io.evil.example/x', false],
-  ])('%s -> %s', (image, expected) => expect(isPublicImage(parseImageReference(image), patterns)).toBe(expected));
+  ])('%s -> %s', (image, expected) => expect(publicPatternOf(parseImageReference(image), patterns) !== undefined).toBe(expected));
 });
